@@ -1,0 +1,69 @@
+"""Tie each collected spec case to exactly one requirement.
+
+A spec without a requirement could fail without anyone knowing what it
+means, so collection refuses it; a requirement ID that the catalogue lacks is
+refused too.  ``--req`` then narrows the run by requirement ID.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from pathlib import Path
+
+import pytest
+
+from sockspec.state import REQUIREMENT_KEY, run_state
+
+__all__ = ["pytest_configure", "pytest_collection_modifyitems"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "req(id): the requirement this spec case checks (sockspec)")
+
+
+def _is_spec(item: pytest.Item, spec_root: Path) -> bool:
+    return spec_root in Path(item.fspath).parents
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = run_state(config)
+    problems: list[str] = []
+    for item in items:
+        marks = list(item.iter_markers("req"))
+        if not marks:
+            if _is_spec(item, state.spec_root):
+                problems.append(f"{item.nodeid}: spec case declares no requirement (add @pytest.mark.req(ID))")
+            continue
+        ids = {m.args[0] for m in marks if m.args}
+        if len(ids) != 1:
+            problems.append(f"{item.nodeid}: spec case declares {len(ids)} requirements {sorted(ids)}; exactly one is allowed")
+            continue
+        req_id = ids.pop()
+        if req_id not in state.catalogue:
+            problems.append(f"{item.nodeid}: unknown requirement {req_id!r}")
+            continue
+        req = state.catalogue.get(req_id)
+        item.stash[REQUIREMENT_KEY] = req
+        item.user_properties.extend([("requirement", req.id), ("section", str(req.section)), ("level", req.level)])
+    if problems:
+        raise pytest.UsageError("sockspec: invalid spec cases:\n  " + "\n  ".join(problems))
+
+    patterns: list[str] = config.getoption("req")
+    if patterns:
+        keep, drop = [], []
+        for item in items:
+            req = item.stash.get(REQUIREMENT_KEY, None)
+            chosen = req is not None and any(fnmatch.fnmatchcase(req.id, p) for p in patterns)
+            (keep if chosen else drop).append(item)
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+    audit = config.getoption("sockspec_audit")
+    if audit:
+        mapping: dict[str, list[str]] = {req.id: [] for req in state.catalogue}
+        for item in items:
+            req = item.stash.get(REQUIREMENT_KEY, None)
+            if req is not None:
+                mapping[req.id].append(item.nodeid)
+        Path(audit).write_text(json.dumps(mapping, indent=1, sort_keys=True), encoding="utf-8")

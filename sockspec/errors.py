@@ -1,0 +1,63 @@
+"""The kit's exception tree, split by whose fault a problem is.
+
+    SockspecError
+    ├── KitUsageError      the kit was misused: bad option, bad profile, bad data file
+    └── IUTError           the implementation under test misbehaved
+        ├── IUTTimeout     it did not answer within the allowed time
+        ├── IUTCrashed     its process died
+        └── IUTProtocolError  it answered with something the protocol does not allow
+
+Spec code never catches these: a raised ``IUTError`` becomes a FAIL of the
+requirement being checked, with the message (and any captured stderr) shown.
+A ``KitUsageError`` stops the run with a one-line message and exit code 4,
+because a verdict reached by a misconfigured kit would be worthless.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SockspecError",
+    "KitUsageError",
+    "IUTError",
+    "IUTTimeout",
+    "IUTCrashed",
+    "IUTProtocolError",
+]
+
+
+class SockspecError(Exception):
+    """Base of every error the kit raises on purpose."""
+
+
+class KitUsageError(SockspecError):
+    """The kit itself was misused (a wrong option, profile or data file)."""
+
+
+class IUTError(SockspecError):
+    """The implementation under test misbehaved.
+
+    ``stderr`` keeps the tail of what the IUT wrote to its error stream, so a
+    report can show it beside the failure.
+    """
+
+    def __init__(self, message: str, *, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.stderr:
+            return f"{text}\n--- stderr of the implementation ---\n{self.stderr.rstrip()}"
+        return text
+
+
+class IUTTimeout(IUTError):
+    """The IUT did not answer within the allowed time."""
+
+
+class IUTCrashed(IUTError):
+    """The IUT's process exited while the kit was waiting for it."""
+
+
+class IUTProtocolError(IUTError):
+    """The IUT wrote output that its protocol does not allow."""

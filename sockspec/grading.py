@@ -1,0 +1,104 @@
+"""Grade each spec case into one of the outcomes of DESIGN.md.
+
+pytest knows pass, fail, skip and xfail; a conformance verdict needs more.
+A wrapper around ``pytest_runtest_makereport`` reads the case's requirement
+level and how the case ended, and writes the verdict onto the report (so it
+survives the trip from an xdist worker); :mod:`sockspec.results` collects
+the verdicts wherever the reports arrive.
+
+Only a FAIL makes the run fail: a broken SHOULD is NON-STRICT unless
+``--strict`` is given, and its report is turned into a pass for pytest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from sockspec import checks
+from sockspec.errors import IUTError
+from sockspec.outcomes import NotApplicable, Unsupported
+from sockspec.requirements import Requirement
+from sockspec.state import REQUIREMENT_KEY, run_state
+from sockspec.verdicts import VERDICTS
+
+__all__ = ["FACTS_KEY", "EXPECTATION_KEY"]
+
+FACTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
+CHECKS_KEY = pytest.StashKey[list[dict[str, str]]]()
+#: Reason text of an expectations-file entry that applies to the case.
+EXPECTATION_KEY = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    checks.begin_case()
+    try:
+        return (yield)
+    finally:
+        item.stash[CHECKS_KEY] = checks.end_case()
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _skip_verdict(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[str, str]:
+    if hasattr(report, "wasxfail"):
+        return "EXPECTED-FAIL", f"expected to fail: {report.wasxfail}"
+    excinfo = call.excinfo
+    reason = str(excinfo.value.msg) if excinfo is not None and hasattr(excinfo.value, "msg") else ""
+    if excinfo is not None and excinfo.errisinstance(Unsupported):
+        return "UNSUPPORTED", reason
+    if excinfo is not None and excinfo.errisinstance(NotApplicable):
+        return "N/A", reason
+    return "N/A", reason or "skipped"
+
+
+def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, req: Requirement, strict: bool) -> tuple[str, str] | None:
+    if report.when == "teardown":
+        return None
+    if report.skipped:
+        return _skip_verdict(call, report)
+    if report.when == "setup":
+        if report.failed and call.excinfo is not None and call.excinfo.errisinstance(IUTError):
+            return "FAIL", _first_line(call.excinfo.exconly())
+        return None  # a passing setup decides nothing; a kit error stays an ERROR
+    if report.passed:
+        return ("INFO" if req.level == "INFO" else "PASS"), ""
+    expectation = item.stash.get(EXPECTATION_KEY, None)
+    if expectation is not None and call.excinfo is None:
+        return "FAIL", f"passed, but the expectations list it as failing ({expectation}); remove the entry"
+    message = _first_line(call.excinfo.exconly()) if call.excinfo is not None else _first_line(report.longreprtext)
+    if req.level == "SHOULD" and not strict:
+        return "NON-STRICT", message
+    return "FAIL", message
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    req = item.stash.get(REQUIREMENT_KEY, None)
+    if req is None:
+        return report
+    graded = _grade(item, call, report, req, run_state(item.config).strict)
+    if graded is None:
+        return report
+    verdict, message = graded
+    report.sockspec_verdict = verdict  # type: ignore[attr-defined]
+    report.sockspec_message = message  # type: ignore[attr-defined]
+    report.sockspec_checks = item.stash.get(CHECKS_KEY, [])  # type: ignore[attr-defined]
+    report.sockspec_facts = item.stash.get(FACTS_KEY, [])  # type: ignore[attr-defined]
+    if verdict == "NON-STRICT":
+        report.outcome = "passed"
+    return report
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    verdict = getattr(report, "sockspec_verdict", None)
+    return VERDICTS[verdict] if verdict is not None else None

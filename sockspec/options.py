@@ -1,0 +1,81 @@
+"""Command-line options of the kit, all in one ``sockspec`` group.
+
+pytest's own ``--strict`` doubles as the kit's: with it a broken SHOULD
+requirement (NON-STRICT) fails the run, as DESIGN.md asks.
+
+Values are checked here, at parse time, so a typo stops the run with a
+one-line usage error instead of a confusing verdict later.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+__all__ = ["pytest_addoption"]
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sockspec", "sockspec conformance kit")
+    group.addoption(
+        "--impl-module",
+        metavar="NAME",
+        default=None,
+        help="Python module that provides the socket API under test (default: socket).",
+    )
+    group.addoption(
+        "--impl-cmd",
+        metavar="PREFIX",
+        default=None,
+        help="command prefix that runs the recipe programs under test, "
+        "'{python}' standing for this interpreter (default: '{python} -m reference').",
+    )
+    group.addoption(
+        "--req",
+        metavar="PATTERN",
+        action="append",
+        default=[],
+        help="run only requirements whose ID matches this glob (e.g. 's03.*'); repeatable.",
+    )
+    group.addoption(
+        "--report-dir",
+        metavar="DIR",
+        default="reports",
+        help="where the HTML report goes when --html is not given (default: reports).",
+    )
+    group.addoption(
+        "--spec-data",
+        metavar="DIR",
+        default=None,
+        help="directory of requirement files sNN_*.json (default: specs/data under the rootdir).",
+    )
+    group.addoption(
+        "--online",
+        action="store_true",
+        default=False,
+        help="also run the tutorial's own Internet examples with the real resolver (off by default).",
+    )
+    group.addoption(
+        "--io-timeout",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=5.0,
+        help="longest wait for any single action of the implementation (default: 5).",
+    )
+    group.addoption(
+        "--sockspec-audit",
+        metavar="FILE",
+        default=None,
+        help="after collection, write each requirement's test IDs to FILE as JSON (for the kit's own checks).",
+    )

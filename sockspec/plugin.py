@@ -1,0 +1,69 @@
+"""The sockspec pytest plugin: wires options, collection, grading and reports.
+
+Loaded by the repository's ``conftest.py``.  Each concern lives in its own
+module; this one only builds the run state and registers the stateful
+reporters, undoing both in ``pytest_unconfigure``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sockspec import vectors
+from sockspec.errors import KitUsageError
+from sockspec.implementation import Implementation
+from sockspec.requirements import Catalogue
+from sockspec.results import ResultCollector
+from sockspec.state import STATE_KEY, RunState
+from sockspec.terminal import TerminalSummary
+
+pytest_plugins = ["sockspec.options", "sockspec.collection", "sockspec.grading", "sockspec.fixtures"]
+
+_REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-html")
+
+
+def _data_dir(config: pytest.Config) -> Path:
+    given = config.getoption("spec_data")
+    return Path(given) if given else Path(config.rootpath) / "specs" / "data"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        impl = Implementation.from_options(config.getoption("impl_module"), config.getoption("impl_cmd"))
+        impl.import_api()
+        data_dir = _data_dir(config)
+        catalogue = Catalogue.load(data_dir)
+    except KitUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    state = RunState(
+        implementation=impl,
+        catalogue=catalogue,
+        spec_root=data_dir.parent.resolve(),
+        strict=config.getoption("strict"),
+        io_timeout=config.getoption("io_timeout"),
+        online=config.getoption("online"),
+    )
+    config.stash[STATE_KEY] = state
+    vectors.activate(catalogue)
+    manager = config.pluginmanager
+    manager.register(ResultCollector(state), "sockspec-results")
+    manager.register(TerminalSummary(state), "sockspec-terminal")
+    if manager.hasplugin("html") and not getattr(config, "workerinput", None):
+        from sockspec.report_html import HtmlReportHooks
+
+        if config.option.htmlpath is None:
+            config.option.htmlpath = str(Path(config.getoption("report_dir")) / f"{impl.name}.html")
+            config.option.self_contained_html = True
+        manager.register(HtmlReportHooks(state), "sockspec-html")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for name in _REGISTERED:
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin, name)
+    if STATE_KEY in config.stash:
+        del config.stash[STATE_KEY]

@@ -1,0 +1,170 @@
+"""The requirement catalogue: every behaviour the kit checks, loaded from data.
+
+Requirements and their vectors live in ``specs/data/sNN_*.json`` so that a
+runner in any language can use them.  The catalogue validates each file
+against ``schemas/spec-data.schema.json`` and the cross-file rules a schema
+cannot state (unique IDs, IDs prefixed by their section, vectors naming a
+known requirement) before any spec runs: a verdict built on a broken
+catalogue would mislead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from sockspec.errors import KitUsageError
+
+__all__ = ["Requirement", "Vector", "Catalogue", "LEVELS", "SECTION_TITLES"]
+
+LEVELS = ("MUST", "SHOULD", "INFO")
+
+#: The tutorial's eleven sections, as DESIGN.md names them.
+SECTION_TITLES: Mapping[int, str] = {
+    1: "Local machine info",
+    2: "Remote lookup",
+    3: "IPv4 conversion",
+    4: "Services",
+    5: "Byte order",
+    6: "Timeouts and blocking",
+    7: "Errors",
+    8: "Buffer sizes",
+    9: "Address reuse",
+    10: "Time (NTP/SNTP)",
+    11: "Echo",
+}
+
+_SCHEMA_PATH = Path(__file__).with_name("schemas") / "spec-data.schema.json"
+DATA_GLOB = "s[0-9][0-9]_*.json"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One checkable behaviour, with the source that documents it."""
+
+    id: str
+    section: int
+    level: str
+    surface: str
+    statement: str
+    cite: tuple[str, ...]
+    needs: tuple[str, ...]
+    accepts: str = ""
+    source: str = ""
+
+    @property
+    def section_label(self) -> str:
+        return f"§{self.section}"
+
+
+@dataclass(frozen=True)
+class Vector:
+    """One test vector; ``data`` keeps every field so specs can read their own."""
+
+    requirement: str
+    description: str
+    data: Mapping[str, Any] = field(repr=False)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+class Catalogue:
+    """All requirements and vectors of one specs tree, validated on load."""
+
+    def __init__(self, requirements: dict[str, Requirement], vectors: dict[str, list[Vector]]):
+        self._requirements = requirements
+        self._vectors = vectors
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Catalogue:
+        """Read and validate every ``sNN_*.json`` file under ``data_dir``."""
+        files = sorted(data_dir.glob(DATA_GLOB))
+        if not files:
+            raise KitUsageError(f"no requirement files matching {DATA_GLOB} in {data_dir}")
+        requirements: dict[str, Requirement] = {}
+        vectors: dict[str, list[Vector]] = {}
+        for path in files:
+            doc = _read(path)
+            section = doc["section"]
+            for raw in doc["requirements"]:
+                req = _requirement(raw, section, path)
+                if req.id in requirements:
+                    other = requirements[req.id].source
+                    raise KitUsageError(f"{path.name}: requirement {req.id!r} is also declared in {other}")
+                requirements[req.id] = req
+            for raw in doc.get("vectors", []):
+                vec = Vector(raw["requirement"], raw["description"], raw)
+                vectors.setdefault(vec.requirement, []).append(vec)
+        for req_id, vecs in vectors.items():
+            if req_id not in requirements:
+                raise KitUsageError(f"vector {vecs[0].description!r} names unknown requirement {req_id!r}")
+        return cls(requirements, vectors)
+
+    def __iter__(self) -> Iterator[Requirement]:
+        return iter(sorted(self._requirements.values(), key=lambda r: (r.section, r.id)))
+
+    def __len__(self) -> int:
+        return len(self._requirements)
+
+    def __contains__(self, req_id: object) -> bool:
+        return req_id in self._requirements
+
+    def get(self, req_id: str) -> Requirement:
+        try:
+            return self._requirements[req_id]
+        except KeyError:
+            raise KitUsageError(f"unknown requirement {req_id!r}: declare it in specs/data first") from None
+
+    def vectors(self, req_id: str) -> list[Vector]:
+        """The vectors of ``req_id``, in file order (empty if it has none)."""
+        self.get(req_id)
+        return list(self._vectors.get(req_id, []))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KitUsageError(f"{path}: cannot read requirement file: {exc}") from exc
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+        raise KitUsageError(f"{path.name}: {where}: {first.message}")
+    return doc  # type: ignore[no-any-return]
+
+
+def _requirement(raw: Mapping[str, Any], section: int, path: Path) -> Requirement:
+    req_id = raw["id"]
+    if not req_id.startswith(f"s{section:02d}."):
+        raise KitUsageError(f"{path.name}: requirement {req_id!r} is not in section {section} (expected prefix s{section:02d}.)")
+    default_needs = ("api",) if raw["surface"] == "api" else ()
+    return Requirement(
+        id=req_id,
+        section=section,
+        level=raw["level"],
+        surface=raw["surface"],
+        statement=raw["statement"],
+        cite=tuple(raw["cite"]),
+        needs=tuple(raw.get("needs", default_needs)),
+        accepts=raw.get("accepts", ""),
+        source=path.name,
+    )

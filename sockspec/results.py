@@ -1,0 +1,66 @@
+"""Collect graded cases from reports and summarise them per section.
+
+The collector is registered as a plugin object at configure time (the
+pytest ``junitxml`` pattern) so it sees reports wherever they are produced:
+in this process, or sent back by xdist workers.  Its ``summary`` is the one
+report-data structure that the terminal, HTML and JSON outputs all read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from sockspec.state import CaseResult, RunState
+
+__all__ = ["ResultCollector", "section_counts", "as_dict"]
+
+
+class ResultCollector:
+    """Turns graded test reports into :class:`CaseResult` records."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        verdict = getattr(report, "sockspec_verdict", None)
+        if verdict is None:
+            return
+        req_id = str(dict(report.user_properties).get("requirement", ""))
+        self.state.results.append(
+            CaseResult(
+                nodeid=report.nodeid,
+                requirement=self.state.catalogue.get(req_id),
+                verdict=verdict,
+                duration=report.duration,
+                message=getattr(report, "sockspec_message", ""),
+                checks=list(getattr(report, "sockspec_checks", [])),
+                facts=list(getattr(report, "sockspec_facts", [])),
+            )
+        )
+
+
+def section_counts(results: list[CaseResult]) -> dict[int, Counter[str]]:
+    """Verdict counts per tutorial section, sections in order."""
+    counts: dict[int, Counter[str]] = {}
+    for result in sorted(results, key=lambda r: r.requirement.section):
+        counts.setdefault(result.requirement.section, Counter())[result.verdict] += 1
+    return counts
+
+
+def as_dict(result: CaseResult) -> dict[str, Any]:
+    """One case as plain data (for the JSON report)."""
+    req = result.requirement
+    return {
+        "nodeid": result.nodeid,
+        "requirement": req.id,
+        "section": req.section,
+        "level": req.level,
+        "verdict": result.verdict,
+        "duration": round(result.duration, 6),
+        "message": result.message,
+        "checks": result.checks,
+        "facts": result.facts,
+    }

@@ -1,0 +1,49 @@
+"""The per-run state every part of the plugin reads, kept in ``config.stash``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sockspec.implementation import Implementation
+from sockspec.requirements import Catalogue, Requirement
+
+__all__ = ["RunState", "run_state", "STATE_KEY", "REQUIREMENT_KEY", "CaseResult"]
+
+
+@dataclass
+class CaseResult:
+    """The graded result of one spec case, as the reports show it."""
+
+    nodeid: str
+    requirement: Requirement
+    verdict: str
+    duration: float
+    message: str = ""
+    checks: list[dict[str, str]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RunState:
+    """What the plugin knows about this run."""
+
+    implementation: Implementation
+    catalogue: Catalogue
+    spec_root: Path
+    strict: bool
+    io_timeout: float
+    online: bool
+    results: list[CaseResult] = field(default_factory=list)
+
+
+STATE_KEY = pytest.StashKey[RunState]()
+REQUIREMENT_KEY = pytest.StashKey[Requirement]()
+
+
+def run_state(config: pytest.Config) -> RunState:
+    """The run state stored by :mod:`sockspec.plugin` at configure time."""
+    return config.stash[STATE_KEY]

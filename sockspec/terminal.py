@@ -1,0 +1,42 @@
+"""The kit's closing lines in the terminal: per-section verdicts and the overall one."""
+
+from __future__ import annotations
+
+import pytest
+
+from sockspec.requirements import SECTION_TITLES
+from sockspec.results import section_counts
+from sockspec.verdicts import verdict_order
+from sockspec.state import RunState
+
+__all__ = ["TerminalSummary"]
+
+
+class TerminalSummary:
+    """Writes the sockspec section at the end of the terminal report."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        results = self.state.results
+        if not results:
+            return
+        tr = terminalreporter
+        tr.write_sep("=", f"sockspec: {self.state.implementation.name}")
+        verdicts = verdict_order()
+        tr.write_line(f"{'section':<26}" + "".join(f"{v:>{len(v) + 2}}" for v in verdicts))
+        for section, counter in section_counts(results).items():
+            label = f"§{section} {SECTION_TITLES[section]}"
+            tr.write_line(f"{label:<26}" + "".join(f"{counter.get(v, 0) or '':>{len(v) + 2}}" for v in verdicts))
+        for verdict in ("NON-STRICT", "EXPECTED-FAIL", "UNSUPPORTED", "N/A"):
+            listed = [r for r in results if r.verdict == verdict]
+            if listed:
+                tr.write_line(f"{verdict}:")
+                for r in listed:
+                    tr.write_line(f"  {r.requirement.id}  {r.nodeid.rsplit('::', 1)[-1]}: {r.message}")
+        failed = sum(r.verdict == "FAIL" for r in results)
+        if failed:
+            tr.write_line(f"{self.state.implementation.name} does not conform: {failed} case(s) FAIL", red=True, bold=True)
+        else:
+            tr.write_line(f"{self.state.implementation.name} conforms: no case FAILs", green=True, bold=True)
