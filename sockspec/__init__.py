@@ -16,8 +16,8 @@ __all__ = [
     "expect_raises",
     "expect_that",
     "not_applicable",
-    "unsupported",
     "params",
+    "unsupported",
 ]
 
 __version__ = "0.1.0"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["expect_equal", "expect_in", "expect_raises", "expect_that", "begin_case", "end_case"]
+__all__ = ["begin_case", "end_case", "expect_equal", "expect_in", "expect_raises", "expect_that"]
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ def _same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=False))
     return bool(a == b)
 
 
@@ -70,7 +70,9 @@ def expect_in(what: str, actual: T, accepted: Iterable[T]) -> T:
     return actual
 
 
-def expect_raises(what: str, accepted: Sequence[type[BaseException]], fn: Callable[..., Any], *args: Any) -> BaseException:
+def expect_raises(
+    what: str, accepted: Sequence[type[BaseException]], fn: Callable[..., Any], *args: Any
+) -> BaseException:
     """Call ``fn(*args)`` and check it raises one of the ``accepted`` classes."""
     __tracebackhide__ = True
     names = " or ".join(cls.__name__ for cls in accepted)

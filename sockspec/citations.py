@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["citation_url", "citation_label"]
+__all__ = ["citation_label", "citation_url"]
 
 _TEMPLATES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^tutorial:(?P<s>\d+)$"), "", "tutorial §{s}"),

@@ -15,7 +15,7 @@ import pytest
 
 from sockspec.state import REQUIREMENT_KEY, run_state
 
-__all__ = ["pytest_configure", "pytest_collection_modifyitems"]
+__all__ = ["pytest_collection_modifyitems", "pytest_configure"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         ids = {m.args[0] for m in marks if m.args}
         if len(ids) != 1:
-            problems.append(f"{item.nodeid}: spec case declares {len(ids)} requirements {sorted(ids)}; exactly one is allowed")
+            problems.append(
+                f"{item.nodeid}: spec case declares {len(ids)} requirements {sorted(ids)}; exactly one is allowed"
+            )
             continue
         req_id = ids.pop()
         if req_id not in state.catalogue:
@@ -49,21 +51,31 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if problems:
         raise pytest.UsageError("sockspec: invalid spec cases:\n  " + "\n  ".join(problems))
 
-    patterns: list[str] = config.getoption("req")
-    if patterns:
-        keep, drop = [], []
-        for item in items:
-            req = item.stash.get(REQUIREMENT_KEY, None)
-            chosen = req is not None and any(fnmatch.fnmatchcase(req.id, p) for p in patterns)
-            (keep if chosen else drop).append(item)
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
-
+    _select(config, items, config.getoption("req"))
     audit = config.getoption("sockspec_audit")
     if audit:
-        mapping: dict[str, list[str]] = {req.id: [] for req in state.catalogue}
-        for item in items:
-            req = item.stash.get(REQUIREMENT_KEY, None)
-            if req is not None:
-                mapping[req.id].append(item.nodeid)
-        Path(audit).write_text(json.dumps(mapping, indent=1, sort_keys=True), encoding="utf-8")
+        _write_audit(Path(audit), [req.id for req in state.catalogue], items)
+
+
+def _select(config: pytest.Config, items: list[pytest.Item], patterns: list[str]) -> None:
+    """Keep only the cases whose requirement ID matches one of ``patterns``."""
+    if not patterns:
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        req = item.stash.get(REQUIREMENT_KEY, None)
+        chosen = req is not None and any(fnmatch.fnmatchcase(req.id, p) for p in patterns)
+        (keep if chosen else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
+
+
+def _write_audit(path: Path, req_ids: list[str], items: list[pytest.Item]) -> None:
+    """Write requirement ID -> collected test IDs, for the kit's coverage checks."""
+    mapping: dict[str, list[str]] = {req_id: [] for req_id in req_ids}
+    for item in items:
+        found = item.stash.get(REQUIREMENT_KEY, None)
+        if found is not None:
+            mapping[found.id].append(item.nodeid)
+    path.write_text(json.dumps(mapping, indent=1, sort_keys=True), encoding="utf-8")

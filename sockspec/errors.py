@@ -16,12 +16,12 @@ because a verdict reached by a misconfigured kit would be worthless.
 from __future__ import annotations
 
 __all__ = [
-    "SockspecError",
-    "KitUsageError",
-    "IUTError",
-    "IUTTimeout",
     "IUTCrashed",
+    "IUTError",
     "IUTProtocolError",
+    "IUTTimeout",
+    "KitUsageError",
+    "SockspecError",
 ]
 
 

@@ -30,7 +30,9 @@ def fact(request: pytest.FixtureRequest) -> Callable[[str, Any], None]:
     facts = request.node.stash.setdefault(FACTS_KEY, [])
 
     def record(label: str, value: Any) -> None:
-        facts.append({"label": label, "value": value if isinstance(value, (int, float, str, bool, type(None))) else repr(value)})
+        facts.append(
+            {"label": label, "value": value if isinstance(value, (int, float, str, bool, type(None))) else repr(value)}
+        )
 
     return record
 

@@ -24,7 +24,7 @@ from sockspec.requirements import Requirement
 from sockspec.state import REQUIREMENT_KEY, run_state
 from sockspec.verdicts import VERDICTS
 
-__all__ = ["FACTS_KEY", "EXPECTATION_KEY"]
+__all__ = ["EXPECTATION_KEY", "FACTS_KEY"]
 
 FACTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
 CHECKS_KEY = pytest.StashKey[list[dict[str, str]]]()
@@ -60,7 +60,9 @@ def _skip_verdict(call: pytest.CallInfo[None], report: pytest.TestReport) -> tup
     return "N/A", reason or "skipped"
 
 
-def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, req: Requirement, strict: bool) -> tuple[str, str] | None:
+def _grade(
+    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, req: Requirement, strict: bool
+) -> tuple[str, str] | None:
     if report.when == "teardown":
         return None
     if report.skipped:
@@ -81,7 +83,9 @@ def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     req = item.stash.get(REQUIREMENT_KEY, None)
     if req is None:

@@ -14,7 +14,7 @@ from types import ModuleType
 
 from sockspec.errors import KitUsageError
 
-__all__ = ["Implementation", "DEFAULT_MODULE", "DEFAULT_PROGRAMS"]
+__all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "Implementation"]
 
 DEFAULT_MODULE = "socket"
 #: ``{python}`` stands for the interpreter running the kit.
@@ -49,7 +49,9 @@ class Implementation:
         try:
             return importlib.import_module(self.api_module)
         except Exception as exc:  # any import-time failure is a usage problem
-            raise KitUsageError(f"--impl-module: cannot import {self.api_module!r}: {type(exc).__name__}: {exc}") from exc
+            raise KitUsageError(
+                f"--impl-module: cannot import {self.api_module!r}: {type(exc).__name__}: {exc}"
+            ) from exc
 
     def api_version(self) -> str:
         """A version string for the API provider, for the report."""

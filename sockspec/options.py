@@ -52,7 +52,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--report-dir",
         metavar="DIR",
         default="reports",
-        help="where the HTML report goes when --html is not given (default: reports).",
+        help="where the HTML and JSON reports go unless --html / --json-report say otherwise (default: reports).",
+    )
+    group.addoption(
+        "--json-report",
+        metavar="FILE",
+        default=None,
+        help="where the JSON results go (default: <report-dir>/<implementation>.json).",
     )
     group.addoption(
         "--spec-data",

@@ -14,6 +14,7 @@ import pytest
 from sockspec import vectors
 from sockspec.errors import KitUsageError
 from sockspec.implementation import Implementation
+from sockspec.report_json import JsonReport
 from sockspec.requirements import Catalogue
 from sockspec.results import ResultCollector
 from sockspec.state import STATE_KEY, RunState
@@ -21,7 +22,7 @@ from sockspec.terminal import TerminalSummary
 
 pytest_plugins = ["sockspec.options", "sockspec.collection", "sockspec.grading", "sockspec.fixtures"]
 
-_REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-html")
+_REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-json", "sockspec-html")
 
 
 def _data_dir(config: pytest.Config) -> Path:
@@ -51,7 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
     manager = config.pluginmanager
     manager.register(ResultCollector(state), "sockspec-results")
     manager.register(TerminalSummary(state), "sockspec-terminal")
-    if manager.hasplugin("html") and not getattr(config, "workerinput", None):
+    if getattr(config, "workerinput", None) is None:
+        report_dir = Path(config.getoption("report_dir"))
+        json_path = Path(config.getoption("json_report") or report_dir / f"{impl.name}.json")
+        manager.register(JsonReport(state, json_path), "sockspec-json")
+    if manager.hasplugin("html") and getattr(config, "workerinput", None) is None:
         from sockspec.report_html import HtmlReportHooks
 
         if config.option.htmlpath is None:

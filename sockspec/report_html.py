@@ -14,8 +14,8 @@ from sockspec.citations import citation_label, citation_url
 from sockspec.environment import environment
 from sockspec.requirements import SECTION_TITLES
 from sockspec.results import section_counts
-from sockspec.verdicts import verdict_order
 from sockspec.state import RunState
+from sockspec.verdicts import verdict_order
 
 __all__ = ["HtmlReportHooks"]
 
@@ -58,7 +58,9 @@ class HtmlReportHooks:
     def pytest_html_report_title(self, report: Any) -> None:
         report.title = f"sockspec conformance report: {self.state.implementation.name}"
 
-    def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session) -> None:
+    def pytest_html_results_summary(
+        self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
+    ) -> None:
         prefix.append(_STYLE + self.section_table())
 
     def section_table(self) -> str:
@@ -69,7 +71,9 @@ class HtmlReportHooks:
         rows = []
         for section, counter in counts.items():
             cells = "".join(f"<td>{counter.get(v, 0) or ''}</td>" for v in verdicts)
-            rows.append(f"<tr><td>§{section}</td><td>{escape(SECTION_TITLES[section])}</td>{cells}<td>{sum(counter.values())}</td></tr>")
+            rows.append(
+                f"<tr><td>§{section}</td><td>{escape(SECTION_TITLES[section])}</td>{cells}<td>{sum(counter.values())}</td></tr>"
+            )
         total = {v: sum(c.get(v, 0) for c in counts.values()) for v in verdicts}
         total_cells = "".join(f"<td><b>{total[v] or ''}</b></td>" for v in verdicts)
         conforms = total["FAIL"] == 0
@@ -108,7 +112,9 @@ class HtmlReportHooks:
             return
         req = self.state.catalogue.get(str(req_id))
         cites = ", ".join(
-            f'<a href="{escape(citation_url(c))}">{escape(citation_label(c))}</a>' if citation_url(c) else escape(citation_label(c))
+            f'<a href="{escape(citation_url(c))}">{escape(citation_label(c))}</a>'
+            if citation_url(c)
+            else escape(citation_label(c))
             for c in req.cite
         )
         lines = [f"<b>{escape(req.id)}</b> [{req.level}] {escape(req.statement)}<br>Source: {cites}"]
@@ -118,7 +124,9 @@ class HtmlReportHooks:
         if message:
             lines.append(f"{escape(getattr(report, 'sockspec_verdict', ''))}: {escape(message)}")
         for check in getattr(report, "sockspec_checks", []):
-            lines.append(f"{escape(check['check'])}: expected {escape(check['expected'])}; got {escape(check['actual'])}")
+            lines.append(
+                f"{escape(check['check'])}: expected {escape(check['expected'])}; got {escape(check['actual'])}"
+            )
         for item in getattr(report, "sockspec_facts", []):
             lines.append(f"fact: {escape(str(item['label']))} = {escape(repr(item['value']))}")
         data.insert(0, "<div class='sockspec-case'>" + "<br>".join(lines) + "</div>\n")

@@ -21,7 +21,7 @@ import jsonschema
 
 from sockspec.errors import KitUsageError
 
-__all__ = ["Requirement", "Vector", "Catalogue", "LEVELS", "SECTION_TITLES"]
+__all__ = ["LEVELS", "SECTION_TITLES", "Catalogue", "Requirement", "Vector"]
 
 LEVELS = ("MUST", "SHOULD", "INFO")
 
@@ -141,7 +141,7 @@ class Catalogue:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise KitUsageError(f"{path}: cannot read requirement file: {exc}") from exc
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -149,13 +149,15 @@ def _read(path: Path) -> dict[str, Any]:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top)"
         raise KitUsageError(f"{path.name}: {where}: {first.message}")
-    return doc  # type: ignore[no-any-return]
+    return doc
 
 
 def _requirement(raw: Mapping[str, Any], section: int, path: Path) -> Requirement:
     req_id = raw["id"]
     if not req_id.startswith(f"s{section:02d}."):
-        raise KitUsageError(f"{path.name}: requirement {req_id!r} is not in section {section} (expected prefix s{section:02d}.)")
+        raise KitUsageError(
+            f"{path.name}: requirement {req_id!r} is not in section {section} (expected prefix s{section:02d}.)"
+        )
     default_needs = ("api",) if raw["surface"] == "api" else ()
     return Requirement(
         id=req_id,

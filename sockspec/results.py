@@ -15,7 +15,7 @@ import pytest
 
 from sockspec.state import CaseResult, RunState
 
-__all__ = ["ResultCollector", "section_counts", "as_dict"]
+__all__ = ["ResultCollector", "as_dict", "section_counts"]
 
 
 class ResultCollector:

@@ -11,7 +11,7 @@ import pytest
 from sockspec.implementation import Implementation
 from sockspec.requirements import Catalogue, Requirement
 
-__all__ = ["RunState", "run_state", "STATE_KEY", "REQUIREMENT_KEY", "CaseResult"]
+__all__ = ["REQUIREMENT_KEY", "STATE_KEY", "CaseResult", "RunState", "run_state"]
 
 
 @dataclass

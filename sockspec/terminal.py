@@ -6,8 +6,8 @@ import pytest
 
 from sockspec.requirements import SECTION_TITLES
 from sockspec.results import section_counts
-from sockspec.verdicts import verdict_order
 from sockspec.state import RunState
+from sockspec.verdicts import verdict_order
 
 __all__ = ["TerminalSummary"]
 
@@ -37,6 +37,8 @@ class TerminalSummary:
                     tr.write_line(f"  {r.requirement.id}  {r.nodeid.rsplit('::', 1)[-1]}: {r.message}")
         failed = sum(r.verdict == "FAIL" for r in results)
         if failed:
-            tr.write_line(f"{self.state.implementation.name} does not conform: {failed} case(s) FAIL", red=True, bold=True)
+            tr.write_line(
+                f"{self.state.implementation.name} does not conform: {failed} case(s) FAIL", red=True, bold=True
+            )
         else:
             tr.write_line(f"{self.state.implementation.name} conforms: no case FAILs", green=True, bold=True)

@@ -20,7 +20,7 @@ import pytest
 from sockspec.errors import KitUsageError
 from sockspec.requirements import Catalogue, Vector
 
-__all__ = ["params", "activate", "active_catalogue"]
+__all__ = ["activate", "active_catalogue", "params"]
 
 _active: Catalogue | None = None
 
@@ -50,5 +50,8 @@ def params(*req_ids: str) -> list[Any]:
         vectors: list[Vector] = catalogue.vectors(req_id)
         if not vectors:
             raise KitUsageError(f"requirement {req_id!r} has no vectors in specs/data")
-        out.extend(pytest.param(v, id=_slug(v.description), marks=pytest.mark.req(req_id)) for v in vectors)
+        short = req_id.split(".", 1)[1]
+        out.extend(
+            pytest.param(v, id=f"{short}:{_slug(v.description)}", marks=pytest.mark.req(req_id)) for v in vectors
+        )
     return out

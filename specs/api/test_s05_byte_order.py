@@ -33,9 +33,7 @@ def test_conversion_is_its_own_inverse(api, name, bits):
     round_trip()
 
 
-@pytest.mark.parametrize(
-    "case", params("s05.conversion.overflow", "s05.conversion.negative", "s05.conversion.type")
-)
+@pytest.mark.parametrize("case", params("s05.conversion.overflow", "s05.conversion.negative", "s05.conversion.type"))
 def test_conversion_rejects(api, case):
     name, value = case["input"]
     expect_raises(f"{name}({value!r})", accepted(case["raises"]), getattr(api, name), value)

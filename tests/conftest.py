@@ -1,0 +1,53 @@
+"""Helpers for the kit's own tests: run the specs in a child pytest and read its verdicts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_specs(tmp_path: Path, *args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
+    """Run ``pytest specs`` in a child process; return exit code, JSON report and output."""
+    report = tmp_path / "report.json"
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "specs",
+        "-q",
+        "-p",
+        "no:html",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "--json-report",
+        str(report),
+        *args,
+    ]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    data = json.loads(report.read_text()) if report.exists() else {}
+    return proc.returncode, data, proc.stdout + proc.stderr
+
+
+def verdict_ids(data: dict[str, Any], verdict: str) -> set[str]:
+    """The requirement IDs with at least one case of ``verdict``."""
+    return {case["requirement"] for case in data.get("cases", []) if case["verdict"] == verdict}
+
+
+@pytest.fixture
+def specs_runner(tmp_path: Path) -> Callable[..., tuple[int, dict[str, Any], str]]:
+    def run(*args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
+        return run_specs(tmp_path, *args, timeout=timeout)
+
+    return run

@@ -1,0 +1,169 @@
+"""Plugin behaviour: requirement enforcement, grading into verdicts, reports, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CATALOGUE = {
+    "section": 5,
+    "title": "Plugin test",
+    "requirements": [
+        {
+            "id": "s05.t.must",
+            "level": "MUST",
+            "surface": "api",
+            "statement": "A MUST requirement for the test",
+            "cite": ["tutorial:5"],
+        },
+        {
+            "id": "s05.t.should",
+            "level": "SHOULD",
+            "surface": "api",
+            "statement": "A SHOULD requirement for the test",
+            "cite": ["tutorial:5"],
+        },
+        {
+            "id": "s05.t.info",
+            "level": "INFO",
+            "surface": "api",
+            "statement": "An INFO requirement for the test",
+            "cite": ["tutorial:5"],
+        },
+    ],
+    "vectors": [
+        {"requirement": "s05.t.must", "description": "one", "input": 1, "expect": 1},
+        {"requirement": "s05.t.must", "description": "two", "input": 2, "expect": 3},
+    ],
+}
+
+
+@pytest.fixture
+def kit(pytester: pytest.Pytester) -> pytest.Pytester:
+    data = pytester.mkdir("specs") / "data"
+    data.mkdir()
+    (data / "s05_t.json").write_text(json.dumps(CATALOGUE))
+    pytester.makeconftest('pytest_plugins = ["sockspec.plugin"]')
+    return pytester
+
+
+def run(kit: pytest.Pytester, source: str, *args: str) -> tuple[pytest.RunResult, dict]:
+    kit.makepyfile(**{"specs/test_x.py": source})
+    result = kit.runpytest("specs", "-p", "no:html", "-p", "no:cacheprovider", "--json-report", "out.json", *args)
+    path = kit.path / "out.json"
+    return result, (json.loads(path.read_text()) if path.exists() else {})
+
+
+def verdicts(data: dict) -> dict[str, str]:
+    return {c["nodeid"].split("::", 1)[1]: c["verdict"] for c in data["cases"]}
+
+
+SOURCE = """
+import pytest
+from sockspec import expect_equal, params, not_applicable, unsupported
+
+@pytest.mark.parametrize("case", params("s05.t.must"))
+def test_vectors(case):
+    expect_equal("f()", case["input"], case["expect"])
+
+@pytest.mark.req("s05.t.should")
+def test_should():
+    assert False, "not as recommended"
+
+@pytest.mark.req("s05.t.info")
+def test_info(fact):
+    fact("answer", 42)
+
+@pytest.mark.req("s05.t.must")
+def test_na():
+    not_applicable("Linux only")
+
+@pytest.mark.req("s05.t.must")
+def test_unsupported():
+    unsupported("api.frobnicate")
+"""
+
+
+def test_verdicts_and_exit_code(kit: pytest.Pytester) -> None:
+    result, data = run(kit, SOURCE)
+    assert verdicts(data) == {
+        "test_vectors[t.must:one]": "PASS",
+        "test_vectors[t.must:two]": "FAIL",
+        "test_should": "NON-STRICT",
+        "test_info": "INFO",
+        "test_na": "N/A",
+        "test_unsupported": "UNSUPPORTED",
+    }
+    assert result.ret == 1
+    assert data["conforms"] is False
+    failed = next(c for c in data["cases"] if c["verdict"] == "FAIL")
+    assert failed["message"] == "AssertionError: f() returned 2; expected 3"
+    assert failed["checks"] == [{"check": "f()", "expected": "3", "actual": "2"}]
+    info = next(c for c in data["cases"] if c["verdict"] == "INFO")
+    assert info["facts"] == [{"label": "answer", "value": 42}]
+    result.stdout.fnmatch_lines(["*1 failed, 1 passed, 1 non-strict, 1 info, 1 n/a, 1 unsupported in *"])
+
+
+def test_should_alone_conforms_unless_strict(kit: pytest.Pytester) -> None:
+    source = "import pytest\n@pytest.mark.req('s05.t.should')\ndef test_should():\n    assert False\n"
+    result, data = run(kit, source)
+    assert result.ret == 0 and data["conforms"] is True
+    result.stdout.fnmatch_lines(["*reference conforms*"])
+    kit.makepyfile(**{"specs/test_x.py": source})
+    strict = kit.runpytest("specs", "-p", "no:html", "--strict", "--json-report", "strict.json")
+    assert strict.ret == 1
+    assert verdicts(json.loads((kit.path / "strict.json").read_text())) == {"test_should": "FAIL"}
+
+
+def test_case_without_requirement_is_refused(kit: pytest.Pytester) -> None:
+    result, _ = run(kit, "def test_orphan():\n    pass\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "test_orphan: spec case declares no requirement" in result.stderr.str()
+
+
+def test_unknown_requirement_is_refused(kit: pytest.Pytester) -> None:
+    result, _ = run(kit, "import pytest\n@pytest.mark.req('s05.t.nope')\ndef test_x():\n    pass\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "unknown requirement 's05.t.nope'" in result.stderr.str()
+
+
+def test_iut_error_in_a_fixture_is_a_fail(kit: pytest.Pytester) -> None:
+    source = """
+import pytest
+from sockspec.errors import IUTCrashed
+
+@pytest.fixture
+def server():
+    raise IUTCrashed("echo-server exited with status 1", stderr="Traceback ...")
+
+@pytest.mark.req("s05.t.must")
+def test_x(server):
+    pass
+"""
+    result, data = run(kit, source)
+    assert verdicts(data) == {"test_x": "FAIL"}
+    assert data["cases"][0]["message"].startswith("sockspec.errors.IUTCrashed: echo-server exited with status 1")
+    assert result.ret == 1
+
+
+def test_req_option_selects_by_id(kit: pytest.Pytester) -> None:
+    result, data = run(kit, SOURCE, "--req", "s05.t.i*")
+    assert verdicts(data) == {"test_info": "INFO"}
+    assert result.ret == 0
+
+
+def test_bad_impl_module_is_a_usage_error(kit: pytest.Pytester) -> None:
+    result, _ = run(kit, SOURCE, "--impl-module", "no_such_module_xyz")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--impl-module: cannot import 'no_such_module_xyz'" in result.stderr.str()
+
+
+def test_broken_data_file_names_file_and_field(kit: pytest.Pytester) -> None:
+    bad = dict(CATALOGUE, requirements=[dict(CATALOGUE["requirements"][0], level="MAY")])
+    (kit.path / "specs" / "data" / "s05_t.json").write_text(json.dumps(bad))
+    result, _ = run(kit, SOURCE)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "s05_t.json: requirements/0/level: 'MAY' is not one of ['MUST', 'SHOULD', 'INFO']" in result.stderr.str()
