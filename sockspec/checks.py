@@ -12,29 +12,44 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["begin_case", "end_case", "expect_equal", "expect_in", "expect_raises", "expect_that"]
+__all__ = ["attach", "begin_case", "end_case", "expect_equal", "expect_in", "expect_raises", "expect_that", "snapshot"]
 
 T = TypeVar("T")
 
 _records: list[dict[str, str]] | None = None
+_transcripts: list[dict[str, str]] | None = None
 
 
 def begin_case() -> None:
     """Start collecting records for one case (called by the plugin)."""
-    global _records
-    _records = []
+    global _records, _transcripts
+    _records, _transcripts = [], []
 
 
-def end_case() -> list[dict[str, str]]:
-    """Stop collecting and hand back what the case recorded."""
-    global _records
-    records, _records = _records or [], None
-    return records
+def snapshot() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The case's checks and transcripts so far."""
+    return list(_records or []), list(_transcripts or [])
+
+
+def end_case() -> None:
+    """Stop collecting (called by the plugin after teardown)."""
+    global _records, _transcripts
+    _records, _transcripts = None, None
 
 
 def _record(what: str, expected: str, actual: str) -> None:
     if _records is not None:
         _records.append({"check": what, "expected": expected, "actual": actual})
+
+
+def attach(title: str, text: str) -> None:
+    """Keep a transcript (a command's output, the bytes on the wire) with the case.
+
+    Reports show transcripts beside the verdict, so a failure can be understood
+    without rerunning it.
+    """
+    if _transcripts is not None:
+        _transcripts.append({"title": title, "text": text[-20000:]})
 
 
 def _same(a: Any, b: Any) -> bool:

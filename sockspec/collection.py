@@ -13,13 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from sockspec.state import REQUIREMENT_KEY, run_state
+from sockspec.implementation import Implementation
+from sockspec.outcomes import unsupported
+from sockspec.requirements import Requirement
+from sockspec.state import EXPECTATION_KEY, REQUIREMENT_KEY, run_state
 
 __all__ = ["pytest_collection_modifyitems", "pytest_configure"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "req(id): the requirement this spec case checks (sockspec)")
+    config.addinivalue_line("markers", "sockspec_unsupported(capability): set by the kit from the IUT's profile")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    mark = item.get_closest_marker("sockspec_unsupported")
+    if mark is not None:
+        unsupported(mark.args[0])
 
 
 def _is_spec(item: pytest.Item, spec_root: Path) -> bool:
@@ -47,6 +57,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         req = state.catalogue.get(req_id)
         item.stash[REQUIREMENT_KEY] = req
+        _apply_declarations(item, req, state.implementation)
         item.user_properties.extend([("requirement", req.id), ("section", str(req.section)), ("level", req.level)])
     if problems:
         raise pytest.UsageError("sockspec: invalid spec cases:\n  " + "\n  ".join(problems))
@@ -55,6 +66,18 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     audit = config.getoption("sockspec_audit")
     if audit:
         _write_audit(Path(audit), [req.id for req in state.catalogue], items)
+
+
+def _apply_declarations(item: pytest.Item, req: Requirement, impl: Implementation) -> None:
+    """Mark a case UNSUPPORTED or EXPECTED-FAIL as the IUT's profile declares."""
+    missing = sorted(need for need in req.needs if need in impl.lacks)
+    if missing:
+        item.add_marker(pytest.mark.sockspec_unsupported(missing[0]))
+    expectation = impl.expectations.get(req.id)
+    if expectation is not None:
+        reason = expectation.reason + (f" ({expectation.link})" if expectation.link else "")
+        item.stash[EXPECTATION_KEY] = reason
+        item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 def _select(config: pytest.Config, items: list[pytest.Item], patterns: list[str]) -> None:

@@ -23,9 +23,10 @@ def environment(impl: Implementation) -> dict[str, str]:
     """Ordered label -> value pairs for the report's environment table."""
     uname = platform.uname()
     return {
-        "Implementation": impl.name,
-        "API provider": f"{impl.api_module} ({impl.api_version()})",
-        "Programs": " ".join(impl.program_prefix),
+        "Implementation": f"{impl.name} {impl.version}".strip(),
+        "Profile": impl.source,
+        "API provider": impl.api_description(),
+        "Programs": " ".join(impl.programs),
         "Python": f"{sys.implementation.name} {platform.python_version()}",
         "OS": platform.platform(),
         "Kernel": f"{uname.system} {uname.release}",

@@ -7,21 +7,33 @@ nothing in the specs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from sockspec.grading import FACTS_KEY
-from sockspec.state import run_state
+from sockspec.programs import Programs
+from sockspec.state import FACTS_KEY, run_state
 
-__all__ = ["api", "fact", "io_timeout"]
+__all__ = ["api", "fact", "io_timeout", "programs"]
 
 
 @pytest.fixture(scope="session")
-def api(pytestconfig: pytest.Config) -> Any:
-    """The socket API under test: an object used exactly like Python's ``socket``."""
-    return run_state(pytestconfig).implementation.import_api()
+def api(pytestconfig: pytest.Config) -> Iterator[Any]:
+    """The socket API under test: an object used exactly like Python's ``socket``.
+
+    For a harness provider the harness starts on first use and is stopped at
+    the end of the session; a crash or hang restarts it for the next case.
+    """
+    state = run_state(pytestconfig)
+    impl = state.implementation
+    if not impl.api_command:
+        yield impl.import_api()
+        return
+    from sockspec.harness import HarnessClient  # only harness providers need it
+
+    with HarnessClient(impl.harness, call_timeout=state.io_timeout, validate=state.validate_harness) as client:
+        yield client.api
 
 
 @pytest.fixture
@@ -41,3 +53,11 @@ def fact(request: pytest.FixtureRequest) -> Callable[[str, Any], None]:
 def io_timeout(pytestconfig: pytest.Config) -> float:
     """The longest wait for any single action of the IUT (``--io-timeout``)."""
     return run_state(pytestconfig).io_timeout
+
+
+@pytest.fixture(scope="session")
+def programs(pytestconfig: pytest.Config) -> Programs:
+    """The IUT's recipe programs (``--impl-cmd``), run with the kit's deadlines."""
+    state = run_state(pytestconfig)
+    impl = state.implementation
+    return Programs(impl.programs, timeout=state.io_timeout, lacks=impl.lacks)

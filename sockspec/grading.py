@@ -21,24 +21,23 @@ from sockspec import checks
 from sockspec.errors import IUTError
 from sockspec.outcomes import NotApplicable, Unsupported
 from sockspec.requirements import Requirement
-from sockspec.state import REQUIREMENT_KEY, run_state
+from sockspec.state import EXPECTATION_KEY, FACTS_KEY, REQUIREMENT_KEY, run_state
 from sockspec.verdicts import VERDICTS
 
-__all__ = ["EXPECTATION_KEY", "FACTS_KEY"]
+__all__: list[str] = []
 
-FACTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
-CHECKS_KEY = pytest.StashKey[list[dict[str, str]]]()
-#: Reason text of an expectations-file entry that applies to the case.
-EXPECTATION_KEY = pytest.StashKey[str]()
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    checks.begin_case()
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    checks.begin_case()
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
     try:
         return (yield)
     finally:
-        item.stash[CHECKS_KEY] = checks.end_case()
+        checks.end_case()
 
 
 def _first_line(text: str) -> str:
@@ -96,8 +95,10 @@ def pytest_runtest_makereport(
     verdict, message = graded
     report.sockspec_verdict = verdict  # type: ignore[attr-defined]
     report.sockspec_message = message  # type: ignore[attr-defined]
-    report.sockspec_checks = item.stash.get(CHECKS_KEY, [])  # type: ignore[attr-defined]
+    recorded, transcripts = checks.snapshot()
+    report.sockspec_checks = recorded  # type: ignore[attr-defined]
     report.sockspec_facts = item.stash.get(FACTS_KEY, [])  # type: ignore[attr-defined]
+    report.sockspec_transcripts = transcripts  # type: ignore[attr-defined]
     if verdict == "NON-STRICT":
         report.outcome = "passed"
     return report

@@ -1,48 +1,66 @@
 """What is under test: the implementation's name, API provider and programs.
 
-The rest of the kit asks this object, never the command line, so options
-and (later) profile files are read in exactly one place.
+The rest of the kit asks this object, never the command line or a profile
+file, so both are read in exactly one place (:mod:`sockspec.profiles`).
 """
 
 from __future__ import annotations
 
 import importlib
-import shlex
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 
 from sockspec.errors import KitUsageError
 
-__all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "Implementation"]
+__all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "Expectation", "Implementation", "expand"]
 
 DEFAULT_MODULE = "socket"
 #: ``{python}`` stands for the interpreter running the kit.
-DEFAULT_PROGRAMS = "{python} -m reference"
+DEFAULT_PROGRAMS = ("{python}", "-m", "reference")
+
+
+def expand(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Replace ``{python}`` in a command with the interpreter running the kit."""
+    return tuple(part.replace("{python}", sys.executable) for part in argv)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A requirement the IUT is known to fail, and the evidence for it."""
+
+    reason: str
+    link: str = ""
 
 
 @dataclass(frozen=True)
 class Implementation:
-    """An implementation under test (IUT) and how to reach its two surfaces."""
+    """An implementation under test (IUT) and how to reach its two surfaces.
+
+    The API surface is either an importable Python module (``api_module``)
+    or a harness command speaking the NDJSON protocol (``api_command``).
+    """
 
     name: str
+    version: str = ""
+    description: str = ""
     api_module: str = DEFAULT_MODULE
-    program_prefix: tuple[str, ...] = ()
+    api_command: tuple[str, ...] = ()
+    program_prefix: tuple[str, ...] = DEFAULT_PROGRAMS
     lacks: frozenset[str] = field(default_factory=frozenset)
+    expectations: Mapping[str, Expectation] = field(default_factory=dict)
+    source: str = ""
 
-    @classmethod
-    def from_options(cls, module: str | None, command: str | None) -> Implementation:
-        """Build the IUT from ``--impl-module`` / ``--impl-cmd`` (either may be absent)."""
-        prefix = tuple(part.replace("{python}", sys.executable) for part in shlex.split(command or DEFAULT_PROGRAMS))
-        if not prefix:
-            raise KitUsageError("--impl-cmd: the command prefix is empty")
-        if module is None and command is None:
-            name = "reference"
-        elif command is None:
-            name = (module or DEFAULT_MODULE).replace(".", "-")
-        else:
-            name = prefix[-1].rsplit("/", 1)[-1] if module is None else f"{module}+{prefix[-1]}"
-        return cls(name=_slug(name), api_module=module or DEFAULT_MODULE, program_prefix=prefix)
+    @property
+    def programs(self) -> tuple[str, ...]:
+        """The program command prefix, ready to run."""
+        return expand(self.program_prefix)
+
+    @property
+    def harness(self) -> tuple[str, ...]:
+        """The harness command, ready to run (empty for a module provider)."""
+        return expand(self.api_command)
 
     def import_api(self) -> ModuleType:
         """Import the module that provides the socket API, or explain why not."""
@@ -53,15 +71,12 @@ class Implementation:
                 f"--impl-module: cannot import {self.api_module!r}: {type(exc).__name__}: {exc}"
             ) from exc
 
-    def api_version(self) -> str:
-        """A version string for the API provider, for the report."""
+    def api_description(self) -> str:
+        """Where the API surface comes from, with a version, for the report."""
+        if self.api_command:
+            return "harness: " + " ".join(self.harness)
         module = self.import_api()
         version = getattr(module, "__version__", None)
         if version is None and self.api_module in sys.stdlib_module_names:
-            impl = sys.implementation
-            return f"{impl.name} {sys.version.split()[0]} standard library"
-        return str(version) if version is not None else "unknown"
-
-
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_.+" else "-" for ch in text).strip("-") or "iut"
+            version = f"{sys.implementation.name} {sys.version.split()[0]} standard library"
+        return f"module {self.api_module} ({version or 'version unknown'})"

@@ -29,17 +29,23 @@ def _positive_float(text: str) -> float:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sockspec", "sockspec conformance kit")
     group.addoption(
+        "--impl",
+        metavar="PROFILE",
+        default=None,
+        help="implementation profile: a TOML file, or the name of a shipped one in profiles/ (default: reference).",
+    )
+    group.addoption(
         "--impl-module",
         metavar="NAME",
         default=None,
-        help="Python module that provides the socket API under test (default: socket).",
+        help="Python module that provides the socket API under test; overrides the profile's [api].",
     )
     group.addoption(
         "--impl-cmd",
         metavar="PREFIX",
         default=None,
-        help="command prefix that runs the recipe programs under test, "
-        "'{python}' standing for this interpreter (default: '{python} -m reference').",
+        help="command prefix that runs the recipe programs under test, '{python}' standing for this "
+        "interpreter; overrides the profile's [programs] (reference: '{python} -m reference').",
     )
     group.addoption(
         "--req",
@@ -78,6 +84,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=_positive_float,
         default=5.0,
         help="longest wait for any single action of the implementation (default: 5).",
+    )
+    group.addoption(
+        "--validate-harness",
+        action="store_true",
+        default=False,
+        help="check every harness message, both ways, against the protocol's JSON Schema.",
     )
     group.addoption(
         "--sockspec-audit",

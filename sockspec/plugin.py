@@ -13,7 +13,7 @@ import pytest
 
 from sockspec import vectors
 from sockspec.errors import KitUsageError
-from sockspec.implementation import Implementation
+from sockspec.profiles import resolve_implementation
 from sockspec.report_json import JsonReport
 from sockspec.requirements import Catalogue
 from sockspec.results import ResultCollector
@@ -33,8 +33,11 @@ def _data_dir(config: pytest.Config) -> Path:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     try:
-        impl = Implementation.from_options(config.getoption("impl_module"), config.getoption("impl_cmd"))
-        impl.import_api()
+        impl = resolve_implementation(
+            config.getoption("impl"), config.getoption("impl_module"), config.getoption("impl_cmd")
+        )
+        if not impl.api_command:
+            impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)
     except KitUsageError as exc:
@@ -46,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
         strict=config.getoption("strict"),
         io_timeout=config.getoption("io_timeout"),
         online=config.getoption("online"),
+        validate_harness=config.getoption("validate_harness"),
     )
     config.stash[STATE_KEY] = state
     vectors.activate(catalogue)

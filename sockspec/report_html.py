@@ -129,4 +129,6 @@ class HtmlReportHooks:
             )
         for item in getattr(report, "sockspec_facts", []):
             lines.append(f"fact: {escape(str(item['label']))} = {escape(repr(item['value']))}")
+        for transcript in getattr(report, "sockspec_transcripts", []):
+            lines.append(f"<b>{escape(transcript['title'])}</b><pre>{escape(transcript['text'])}</pre>")
         data.insert(0, "<div class='sockspec-case'>" + "<br>".join(lines) + "</div>\n")

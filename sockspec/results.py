@@ -38,6 +38,7 @@ class ResultCollector:
                 message=getattr(report, "sockspec_message", ""),
                 checks=list(getattr(report, "sockspec_checks", [])),
                 facts=list(getattr(report, "sockspec_facts", [])),
+                transcripts=list(getattr(report, "sockspec_transcripts", [])),
             )
         )
 
@@ -63,4 +64,5 @@ def as_dict(result: CaseResult) -> dict[str, Any]:
         "message": result.message,
         "checks": result.checks,
         "facts": result.facts,
+        "transcripts": result.transcripts,
     }

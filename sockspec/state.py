@@ -11,7 +11,7 @@ import pytest
 from sockspec.implementation import Implementation
 from sockspec.requirements import Catalogue, Requirement
 
-__all__ = ["REQUIREMENT_KEY", "STATE_KEY", "CaseResult", "RunState", "run_state"]
+__all__ = ["EXPECTATION_KEY", "FACTS_KEY", "REQUIREMENT_KEY", "STATE_KEY", "CaseResult", "RunState", "run_state"]
 
 
 @dataclass
@@ -25,6 +25,7 @@ class CaseResult:
     message: str = ""
     checks: list[dict[str, str]] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
+    transcripts: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -37,11 +38,16 @@ class RunState:
     strict: bool
     io_timeout: float
     online: bool
+    validate_harness: bool = False
     results: list[CaseResult] = field(default_factory=list)
 
 
 STATE_KEY = pytest.StashKey[RunState]()
 REQUIREMENT_KEY = pytest.StashKey[Requirement]()
+#: Facts an INFO case recorded through the ``fact`` fixture.
+FACTS_KEY = pytest.StashKey[list[dict[str, Any]]]()
+#: Reason text of the profile's expectation entry that applies to the case.
+EXPECTATION_KEY = pytest.StashKey[str]()
 
 
 def run_state(config: pytest.Config) -> RunState:

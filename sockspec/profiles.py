@@ -1,0 +1,134 @@
+"""Implementation profiles: a small TOML file per implementation under test.
+
+A profile names the implementation, says how to reach its API surface (a
+Python module or a harness command) and its programs, which capabilities it
+declares it lacks, and which requirements it is known to fail and why::
+
+    name = "pypy"
+    version = "7.3"
+    [api]
+    command = ["pypy3", "-m", "reference.harness"]
+    [programs]
+    command = ["{python}", "-m", "reference"]
+    lacks = ["program:ntp-time"]
+    [expectations]
+    "s08.sndbuf.doubling" = { reason = "...", link = "https://..." }
+
+The command-line shorthands ``--impl-module`` and ``--impl-cmd`` override the
+matching parts of the chosen profile (the reference profile by default).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sockspec.errors import KitUsageError
+from sockspec.implementation import DEFAULT_MODULE, DEFAULT_PROGRAMS, Expectation, Implementation
+
+__all__ = ["PROFILE_DIR", "load_profile", "resolve_implementation"]
+
+#: Shipped profiles; ``--impl NAME`` looks here when NAME is not a file.
+PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
+
+_TOP_KEYS = {"name", "version", "description", "api", "programs", "lacks", "expectations"}
+_CAPABILITY = re.compile(r"^(api(\.[A-Za-z_][A-Za-z0-9_]*)?|program:[a-z0-9-]+)$")
+
+
+def _fail(where: str, message: str) -> KitUsageError:
+    return KitUsageError(f"profile {where}: {message}")
+
+
+def _command(where: str, value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = shlex.split(value)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise _fail(where, f"{key} must be a non-empty list of strings (or one command string), got {value!r}")
+    return tuple(value)
+
+
+def _table(where: str, doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key, {})
+    if not isinstance(value, dict):
+        raise _fail(where, f"[{key}] must be a table, got {value!r}")
+    return value
+
+
+def _parse(where: str, doc: dict[str, Any]) -> Implementation:
+    unknown = sorted(set(doc) - _TOP_KEYS)
+    if unknown:
+        raise _fail(where, f"unknown keys {unknown}; allowed: {sorted(_TOP_KEYS)}")
+    name = doc.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]*", name):
+        raise _fail(where, f"name must be a short identifier (letters, digits, . _ + -), got {name!r}")
+    api = _table(where, doc, "api")
+    if "module" in api and "command" in api:
+        raise _fail(where, "[api] takes either module or command, not both")
+    programs = _table(where, doc, "programs")
+    lacks = doc.get("lacks", [])
+    if not isinstance(lacks, list) or not all(isinstance(c, str) and _CAPABILITY.match(c) for c in lacks):
+        raise _fail(
+            where, f"lacks must list capabilities like 'api', 'api.getservbyport', 'program:echo-server'; got {lacks!r}"
+        )
+    expectations: dict[str, Expectation] = {}
+    for req_id, entry in _table(where, doc, "expectations").items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise _fail(where, f'expectation {req_id!r} needs a reason: {{ reason = "...", link = "..." }}')
+        expectations[req_id] = Expectation(entry["reason"].strip(), str(entry.get("link", "")))
+    return Implementation(
+        name=name,
+        version=str(doc.get("version", "")),
+        description=str(doc.get("description", "")),
+        api_module=str(api.get("module", DEFAULT_MODULE)),
+        api_command=_command(where, api["command"], "[api] command") if "command" in api else (),
+        program_prefix=_command(where, programs["command"], "[programs] command")
+        if "command" in programs
+        else DEFAULT_PROGRAMS,
+        lacks=frozenset(lacks),
+        expectations=expectations,
+        source=where,
+    )
+
+
+def load_profile(spec: str) -> Implementation:
+    """Load a profile from a path, or by name from the shipped ``profiles/``."""
+    is_path = spec.endswith(".toml") or "/" in spec
+    path = Path(spec) if is_path else PROFILE_DIR / f"{spec}.toml"
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        shipped = sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+        raise KitUsageError(f"--impl: no profile {spec!r} (not a file; shipped profiles: {shipped})") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise KitUsageError(f"--impl: cannot read profile {str(path)!r}: {exc}") from exc
+    return _parse(str(path), doc)
+
+
+def resolve_implementation(profile: str | None, module: str | None, command: str | None) -> Implementation:
+    """The IUT for this run: a profile (default: reference) with shorthands applied."""
+    impl = load_profile(profile or "reference")
+    if module is None and command is None:
+        return impl
+    changes: dict[str, Any] = {"expectations": {}, "source": impl.source + " + command line", "version": ""}
+    if module is not None:
+        changes.update(api_module=module, api_command=())
+    if command is not None:
+        prefix = tuple(shlex.split(command))
+        if not prefix:
+            raise KitUsageError("--impl-cmd: the command prefix is empty")
+        changes["program_prefix"] = prefix
+    name = _shorthand_name(impl.name if profile else "", module, command)
+    return replace(impl, **changes, name=name)
+
+
+def _shorthand_name(base: str, module: str | None, command: str | None) -> str:
+    parts = [base] if base else []
+    if module is not None:
+        parts.append(module)
+    if command is not None:
+        parts.append(Path(shlex.split(command)[-1]).name if shlex.split(command) else "cmd")
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "-", "+".join(parts)).strip("-") or "iut"

@@ -1,0 +1,49 @@
+"""The program surface: run the IUT's recipe programs as ``<prefix> <recipe> [args]``.
+
+Every run is attached to the current case as a transcript (command, exit
+status, both streams), so a failing program case shows what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sockspec.checks import attach
+from sockspec.outcomes import unsupported
+from sockspec.process import Completed, Spawned, run, spawn
+
+__all__ = ["Programs"]
+
+
+class Programs:
+    """Runs one implementation's recipe programs with the kit's deadlines."""
+
+    def __init__(self, prefix: Sequence[str], *, timeout: float, lacks: frozenset[str] = frozenset()) -> None:
+        self.prefix = tuple(prefix)
+        self.timeout = timeout
+        self.lacks = lacks
+
+    def argv(self, recipe: str, *args: str) -> list[str]:
+        """The command line for ``recipe``; UNSUPPORTED if the IUT declared it lacks it."""
+        if f"program:{recipe}" in self.lacks:
+            unsupported(f"program:{recipe}")
+        return [*self.prefix, recipe, *args]
+
+    def run(
+        self,
+        recipe: str,
+        *args: str,
+        timeout: float | None = None,
+        stdin: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        wrap: Sequence[str] = (),
+    ) -> Completed:
+        """Run ``recipe`` to completion; ``wrap`` is a prefix such as the resolver sandbox."""
+        argv = [*wrap, *self.argv(recipe, *args)]
+        done = run(argv, timeout=timeout or self.timeout, stdin=stdin, env=env)
+        attach(f"{recipe} (exit {done.returncode})", done.describe())
+        return done
+
+    def spawn(self, recipe: str, *args: str, env: Mapping[str, str] | None = None) -> Spawned:
+        """Start a server recipe and wait for the line that names its address."""
+        return spawn(self.argv(recipe, *args), ready_timeout=self.timeout, env=env)
