@@ -7,12 +7,19 @@ status, both streams), so a failing program case shows what happened.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from sockspec.checks import attach
 from sockspec.outcomes import unsupported
 from sockspec.process import Completed, Spawned, run, spawn
 
-__all__ = ["Programs"]
+__all__ = ["Programs", "Wrapper"]
+
+
+class Wrapper(Protocol):
+    """Something that runs a command elsewhere, e.g. the resolver sandbox."""
+
+    def wrap(self, argv: Sequence[str]) -> list[str]: ...
 
 
 class Programs:
@@ -36,10 +43,12 @@ class Programs:
         timeout: float | None = None,
         stdin: bytes | None = None,
         env: Mapping[str, str] | None = None,
-        wrap: Sequence[str] = (),
+        within: Wrapper | None = None,
     ) -> Completed:
-        """Run ``recipe`` to completion; ``wrap`` is a prefix such as the resolver sandbox."""
-        argv = [*wrap, *self.argv(recipe, *args)]
+        """Run ``recipe`` to completion, inside ``within`` (e.g. the resolver sandbox) if given."""
+        argv = self.argv(recipe, *args)
+        if within is not None:
+            argv = within.wrap(argv)
         done = run(argv, timeout=timeout or self.timeout, stdin=stdin, env=env)
         attach(f"{recipe} (exit {done.returncode})", done.describe())
         return done
