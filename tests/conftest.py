@@ -16,14 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_specs(tmp_path: Path, *args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
-    """Run ``pytest specs`` in a child process; return exit code, JSON report and output."""
+    """Run pytest on the specs in a child process; return exit code, JSON report and output.
+
+    ``args`` name the spec paths to run as well as options.
+    """
     report = tmp_path / "report.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = [
         sys.executable,
         "-m",
         "pytest",
-        "specs",
         "-q",
         "-p",
         "no:html",

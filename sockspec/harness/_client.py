@@ -1,0 +1,303 @@
+"""The kit's end of the harness protocol: one client per implementation run.
+
+Theory of operation: a *session* is one run of the harness process, from
+``start`` until it stops or fails.  Any fault of the implementation (no answer
+in time, a crash, a line the protocol does not allow) ends the session: the
+process is killed and reaped, the fault is raised as the matching
+``IUTError``, and the next call opens a fresh session, so one broken case does
+not poison the cases after it.  Socket proxies belong to the session that made
+them; once it has ended, using them raises ``IUTError`` saying so.
+
+Errors the socket API itself raised come back as the same Python exceptions
+(``OSError`` with its errno, ``socket.gaierror``, ``TimeoutError`` ...); a call
+the harness does not offer raises ``Unsupported``, grading the case
+UNSUPPORTED rather than FAIL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+from weakref import WeakValueDictionary
+
+from sockspec.errors import IUTError, IUTProtocolError, KitUsageError
+from sockspec.harness._api import HarnessAPI, SocketProxy
+from sockspec.harness._codec import CodecError, Json, clipped_repr, decode, encode
+from sockspec.harness._process import LineProcess
+from sockspec.harness._protocol import (
+    MAX_LINE,
+    PROTOCOL_VERSION,
+    describe_call,
+    dump_line,
+    metadata_problem,
+    parse_line,
+    remote_exception,
+    response_problem,
+)
+from sockspec.harness._schema import MessageValidator
+from sockspec.outcomes import unsupported
+
+__all__ = ["HarnessClient", "Session"]
+
+#: How long ``close`` waits for the answer to ``stop``, and then for the exit.
+_STOP_TIMEOUT = 2.0
+_EXIT_GRACE = 1.0
+
+
+@dataclass(eq=False)
+class Session:
+    """One run of the harness process: what it declared and the sockets it holds."""
+
+    process: LineProcess
+    name: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    capabilities: frozenset[str] = frozenset()
+    constants: dict[str, Any] = field(default_factory=dict)
+    #: What ``setdefaulttimeout`` lets a new socket block for (see ``blocking_allowance``).
+    default_allowance: float = 0.0
+    proxies: WeakValueDictionary[int, SocketProxy] = field(default_factory=WeakValueDictionary)
+
+    def require(self, capability: str) -> None:
+        """End the case as UNSUPPORTED unless the harness offers ``capability``."""
+        if capability not in self.capabilities:
+            unsupported(capability, f"harness {self.name!r} does not list it among its capabilities")
+
+
+def _fault(error: Mapping[str, Any], what: str) -> IUTError:
+    """The kit error for an error response that is the harness's fault, not the socket API's answer."""
+    if error["type"] == "OtherError":
+        raised = error.get("name", "an exception")
+        return IUTError(f"{what} raised {raised}, which is outside the protocol's error set: {error['message']!r}")
+    return IUTProtocolError(f"harness answered {what} with {error['type']}: {error['message']!r}")
+
+
+def _no_handle(handle: int) -> object:
+    raise CodecError(f"a constant cannot be a socket handle, got {handle!r}")
+
+
+class HarnessClient:
+    """Runs a harness command and presents its socket API as ``api``.
+
+    ``call_timeout`` bounds every request (``start`` included); a call on a
+    socket with a timeout may take that much longer.  With ``validate`` every
+    message in both directions is checked against ``schema.json``.  ``env``
+    adds variables to the kit's environment for the harness.
+    """
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        call_timeout: float = 5.0,
+        validate: bool = False,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if not argv:
+            raise KitUsageError("the harness command is empty")
+        if not call_timeout > 0:
+            raise KitUsageError(f"call_timeout must be a positive number of seconds, got {call_timeout!r}")
+        self.argv = list(argv)
+        self._call_timeout = call_timeout
+        self._env = env
+        self._cwd = cwd
+        self._validator = MessageValidator() if validate else None
+        self._ids = itertools.count(1)
+        self._session: Session | None = None
+        self._closed = False
+        #: The module-like object spec code calls; it starts the harness on first use.
+        self.api = HarnessAPI(self)
+
+    def __enter__(self) -> HarnessClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def pid(self) -> int | None:
+        """The harness process's id while a session is open, else ``None``."""
+        return None if self._session is None else self._session.process.pid
+
+    def start(self) -> dict[str, Any]:
+        """Start the harness if it is not running and return its metadata.
+
+        The metadata is the result of ``start`` with the constants decoded:
+        name, version, language, runtime, protocol, capabilities, constants.
+        """
+        return dict(self.session().metadata)
+
+    def session(self) -> Session:
+        """The open session, after starting the harness (again) if needed."""
+        if self._closed:
+            raise KitUsageError(f"the harness client for {self.argv!r} is closed")
+        if self._session is None:
+            session = Session(LineProcess(self.argv, env=self._env, cwd=self._cwd))
+            start: dict[str, Json] = {"op": "start", "protocol": PROTOCOL_VERSION}
+            self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
+            self._session = session
+        return self._session
+
+    def is_current(self, session: Session) -> bool:
+        """Whether ``session`` is still the open one."""
+        return session is self._session
+
+    def call(
+        self,
+        fn: str,
+        args: Sequence[object] = (),
+        kwargs: Mapping[str, object] | None = None,
+        *,
+        on: SocketProxy | None = None,
+    ) -> Any:
+        """Call ``fn`` of the module, or of socket ``on``, in the harness.
+
+        Returns the decoded result or raises what the implementation raised.
+        """
+        kwargs = kwargs or {}
+        if on is None:
+            session, capability, handle, allowance = self.session(), fn, None, 0.0
+        else:
+            session, capability, handle, allowance = self._owner(on), f"socket.{fn}", on._handle, on._allowance
+        session.require(capability)
+        message: dict[str, Json] = {"op": "call", "fn": fn}
+        if handle is not None:
+            message["handle"] = handle
+        try:
+            message["args"] = [encode(arg, self._handle_of) for arg in args]
+            if kwargs:
+                message["kwargs"] = {key: encode(value, self._handle_of) for key, value in kwargs.items()}
+        except CodecError as exc:
+            unsupported(capability, str(exc))
+        what = f"call {describe_call(fn, args, kwargs, handle)}"
+        timeout = self._call_timeout + allowance
+        return self._request(session, message, what, timeout, capability, lambda res: self._decode(session, what, res))
+
+    def close(self) -> None:
+        """Send ``stop``, give the harness a moment to exit, then kill and reap it; always."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            with contextlib.suppress(IUTError):
+                timeout = min(self._call_timeout, _STOP_TIMEOUT)
+                self._request(session, {"op": "stop"}, "stop", timeout, None, lambda _: None)
+        finally:
+            session.process.finish(_EXIT_GRACE)
+
+    def _request(
+        self,
+        session: Session,
+        message: dict[str, Json],
+        what: str,
+        timeout: float,
+        capability: str | None,
+        read_result: Callable[[Json], Any],
+    ) -> Any:
+        """Send one request and return ``read_result(result)``, or raise what the error response says.
+
+        ``capability`` is ``None`` for ``start`` and ``stop``, whose failure is
+        the harness's fault rather than an answer of the socket API.
+        """
+        request: dict[str, Json] = {"id": next(self._ids), **message}
+        line = self._outgoing(request)
+        try:
+            response = self._parse(session.process.exchange(line, timeout, what), request, what)
+            if response["ok"]:
+                return read_result(response["result"])
+            error = response["error"]
+            if capability is None or error["type"] in ("BadRequest", "OtherError"):
+                raise _fault(error, what)
+        except BaseException as exc:  # a fault, or Ctrl-C mid-request: this session is over
+            self._discard(session)
+            if isinstance(exc, IUTError) and not exc.stderr:
+                exc.stderr = session.process.stderr_tail()
+            raise
+        if error["type"] == "Unsupported":
+            unsupported(capability, error["message"])
+        exception = remote_exception(error)
+        exception.add_note(f"raised by harness {session.name!r} in answer to {what}")
+        raise exception
+
+    def _outgoing(self, request: dict[str, Json]) -> bytes:
+        if self._validator and (problem := self._validator.problem("request", request)):
+            raise KitUsageError(f"the kit built a request that violates schema.json: {problem}")
+        line = dump_line(request)
+        if len(line) > MAX_LINE:
+            raise KitUsageError(f"a request of {len(line)} bytes exceeds the protocol's line limit of {MAX_LINE}")
+        return line
+
+    def _parse(self, raw: bytes, request: Mapping[str, Json], what: str) -> dict[str, Any]:
+        try:
+            message = parse_line(raw)
+        except ValueError as exc:
+            problem = f"a line that is not JSON ({exc})"
+            raise IUTProtocolError(f"harness answered {what} with {problem}: {clipped_repr(raw)}") from None
+        definition = "startReply" if request["op"] == "start" else "callReply"
+        if self._validator and (violation := self._validator.problem(definition, message)):
+            problem = f"a message that violates schema.json, {violation}"
+            raise IUTProtocolError(f"harness answered {what} with {problem}: {clipped_repr(raw)}")
+        ident = request["id"]
+        assert isinstance(ident, int)
+        if shape := response_problem(message, ident):
+            raise IUTProtocolError(f"harness answered {what} with {shape}: {clipped_repr(raw)}")
+        assert isinstance(message, dict)
+        return message
+
+    def _adopt(self, session: Session, result: Json) -> None:
+        """Check the result of ``start`` and take its metadata into ``session``."""
+        if problem := metadata_problem(result):
+            raise IUTProtocolError(f"harness answered start with {problem}")
+        assert isinstance(result, dict)
+        if result["protocol"] != PROTOCOL_VERSION:
+            spoken = result["protocol"]
+            raise IUTProtocolError(f"harness speaks protocol {spoken!r}; this kit speaks {PROTOCOL_VERSION}")
+        constants = result["constants"]
+        assert isinstance(constants, dict)
+        try:
+            session.constants = {name: decode(value, _no_handle) for name, value in constants.items()}
+        except CodecError as exc:
+            raise IUTProtocolError(f"harness answered start with a malformed constant: {exc}") from None
+        session.name = str(result["name"])
+        session.capabilities = frozenset(result["capabilities"])  # type: ignore[arg-type]  # checked above
+        session.metadata = {**result, "constants": session.constants}
+
+    def _decode(self, session: Session, what: str, result: Json) -> Any:
+        try:
+            return decode(result, lambda handle: self._proxy(session, handle))
+        except (CodecError, RecursionError) as exc:
+            raise IUTProtocolError(f"harness answered {what} with a malformed value: {exc}") from None
+
+    def _proxy(self, session: Session, handle: int) -> SocketProxy:
+        proxy = session.proxies.get(handle)
+        if proxy is None:
+            proxy = session.proxies[handle] = SocketProxy(self, session, handle)
+        return proxy
+
+    def _owner(self, proxy: SocketProxy) -> Session:
+        """The session of ``proxy``, which must still be open."""
+        if not self.is_current(proxy._session):
+            raise IUTError(
+                f"{proxy!r} belonged to a harness process that has since ended (after a failure, or when"
+                " the client closed); its sockets ended with it"
+            )
+        return proxy._session
+
+    def _handle_of(self, value: object) -> int | None:
+        if not isinstance(value, SocketProxy):
+            return None
+        self._owner(value)
+        return value._handle
+
+    def _discard(self, session: Session) -> None:
+        session.process.kill()
+        if self._session is session:
+            self._session = None
