@@ -20,7 +20,13 @@ from sockspec.results import ResultCollector
 from sockspec.state import STATE_KEY, RunState
 from sockspec.terminal import TerminalSummary
 
-pytest_plugins = ["sockspec.options", "sockspec.collection", "sockspec.grading", "sockspec.fixtures"]
+pytest_plugins = [
+    "sockspec.options",
+    "sockspec.collection",
+    "sockspec.grading",
+    "sockspec.fixtures",
+    "sockspec.resolver",
+]
 
 _REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-json", "sockspec-html")
 
