@@ -8,6 +8,8 @@ hook tells them apart by type.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 
 __all__ = ["NotApplicable", "Unsupported", "not_applicable", "unsupported"]
@@ -23,13 +25,13 @@ class Unsupported(_Skip):  # type: ignore[misc,valid-type]
     """The IUT declares that it lacks the capability the requirement needs."""
 
 
-def not_applicable(reason: str) -> None:
+def not_applicable(reason: str) -> NoReturn:
     """Stop the current spec with outcome N/A, giving the platform reason."""
     __tracebackhide__ = True
     raise NotApplicable(msg=reason, allow_module_level=True)
 
 
-def unsupported(capability: str, detail: str = "") -> None:
+def unsupported(capability: str, detail: str = "") -> NoReturn:
     """Stop the current spec with outcome UNSUPPORTED for ``capability``."""
     __tracebackhide__ = True
     msg = f"the implementation declares no support for {capability!r}"
