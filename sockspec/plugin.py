@@ -52,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
         implementation=impl,
         catalogue=catalogue,
         spec_root=data_dir.parent.resolve(),
-        strict=config.getoption("strict"),
+        strict=bool(config.getoption("strict")),
         io_timeout=config.getoption("io_timeout"),
         online=config.getoption("online"),
         validate_harness=config.getoption("validate_harness"),

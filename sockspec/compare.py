@@ -1,0 +1,230 @@
+"""The comparison matrix: implementations × requirements, from JSON reports.
+
+Each input is a ``reports/<impl>.json`` written by a spec run.  A cell shows
+the worst verdict among that requirement's cases (one FAIL among twenty
+passes is a FAIL), links to the cases behind it, and the column header gives
+the implementation's score: requirements met among those judged (N/A,
+UNSUPPORTED and requirements not run are not judged).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from sockspec.errors import KitUsageError
+from sockspec.requirements import SECTION_TITLES
+
+__all__ = ["Matrix", "build_matrix", "load_report", "render_html", "render_markdown"]
+
+_SCHEMA = Path(__file__).with_name("schemas") / "report.schema.json"
+
+#: Worst first: a cell shows the first of these that any of its cases has.
+CELL_ORDER = ("FAIL", "NON-STRICT", "EXPECTED-FAIL", "PASS", "INFO", "UNSUPPORTED", "N/A")
+_MET = {"PASS", "INFO"}
+_JUDGED = {"PASS", "INFO", "FAIL", "NON-STRICT", "EXPECTED-FAIL"}
+_COLOURS = {
+    "PASS": ("#dafbe1", "#1a7f37"),
+    "INFO": ("#ddf4ff", "#0969da"),
+    "FAIL": ("#ffebe9", "#cf222e"),
+    "NON-STRICT": ("#fff8c5", "#9a6700"),
+    "EXPECTED-FAIL": ("#fbefff", "#8250df"),
+    "UNSUPPORTED": ("#f6f8fa", "#6e7781"),
+    "N/A": ("#f6f8fa", "#6e7781"),
+    "": ("#ffffff", "#8c959f"),
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One implementation's results, as read from its JSON report."""
+
+    name: str
+    conforms: bool
+    environment: dict[str, str]
+    requirements: dict[str, dict[str, Any]]
+    cases: list[dict[str, Any]]
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(_SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def load_report(path: Path) -> Report:
+    """Read and validate one JSON report; ``KitUsageError`` names the file and the problem."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KitUsageError(f"{path}: no such report file") from None
+    except (OSError, ValueError) as exc:
+        raise KitUsageError(f"{path}: not a readable JSON report: {exc}") from exc
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise KitUsageError(f"{path}: not a sockspec report: {where}: {error.message}")
+    return Report(doc["implementation"], doc["conforms"], doc["environment"], doc["requirements"], doc["cases"])
+
+
+@dataclass
+class Matrix:
+    """Verdicts of several implementations on the union of their requirements."""
+
+    implementations: list[Report]
+    requirements: dict[str, dict[str, Any]]
+    cases: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def cell(self, impl: str, req_id: str) -> str:
+        """The worst verdict of ``impl`` on ``req_id``, or '' if it was not run."""
+        verdicts = {c["verdict"] for c in self.cases.get((impl, req_id), [])}
+        return next((v for v in CELL_ORDER if v in verdicts), "")
+
+    def score(self, impl: str) -> tuple[int, int]:
+        """(requirements met, requirements judged) for ``impl``."""
+        cells = [self.cell(impl, req_id) for req_id in self.requirements]
+        return sum(c in _MET for c in cells), sum(c in _JUDGED for c in cells)
+
+    def sections(self) -> dict[int, list[str]]:
+        """Requirement IDs grouped by section, both in order."""
+        grouped: dict[int, list[str]] = {}
+        for req_id, meta in sorted(self.requirements.items(), key=lambda kv: (kv[1]["section"], kv[0])):
+            grouped.setdefault(meta["section"], []).append(req_id)
+        return grouped
+
+
+def build_matrix(reports: Sequence[Report]) -> Matrix:
+    """Combine reports; a later report of the same implementation is refused."""
+    names = [r.name for r in reports]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise KitUsageError(f"more than one report for implementation(s) {dupes}")
+    requirements: dict[str, dict[str, Any]] = {}
+    matrix = Matrix(list(reports), requirements)
+    for report in reports:
+        requirements.update(report.requirements)
+        for case in report.cases:
+            matrix.cases.setdefault((report.name, case["requirement"]), []).append(case)
+    return matrix
+
+
+def _percent(met: int, judged: int) -> str:
+    return f"{100 * met / judged:.0f}%" if judged else "n/a"
+
+
+def _anchor(impl: str, req_id: str) -> str:
+    return "d-" + "".join(ch if ch.isalnum() else "-" for ch in f"{impl}-{req_id}")
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:24px;color:#1f2328}
+table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:3px 8px;font-size:13px}
+th{background:#f6f8fa;position:sticky;top:0}td.req{font-family:ui-monospace,monospace}
+td.cell{text-align:center;font-weight:600;min-width:90px}td.cell a{color:inherit;text-decoration:none;display:block}
+tr.section td{background:#eaeef2;font-weight:600}.score{font-weight:400;font-size:12px}
+.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:3px;font-size:12px}
+details{margin:4px 0}pre{background:#f6f8fa;padding:6px;overflow-x:auto;font-size:12px}
+"""
+
+
+def _cell_html(verdict: str, href: str, count: int) -> str:
+    bg, fg = _COLOURS[verdict]
+    text = escape(verdict) if verdict else "not run"
+    link = f'<a href="#{href}" title="{count} case(s)">{text}</a>' if verdict else text
+    return f'<td class="cell" style="background:{bg};color:{fg}">{link}</td>'
+
+
+def render_html(matrix: Matrix) -> str:
+    """A self-contained HTML page: legend, matrix, then the cases behind each cell."""
+    impls = [r.name for r in matrix.implementations]
+    head = "".join(
+        f"<th>{escape(r.name)}<br><span class='score'>{_percent(*matrix.score(r.name))} "
+        f"({matrix.score(r.name)[0]}/{matrix.score(r.name)[1]})"
+        f"{' conforms' if r.conforms else ''}</span></th>"
+        for r in matrix.implementations
+    )
+    rows: list[str] = []
+    for section, req_ids in matrix.sections().items():
+        rows.append(
+            f"<tr class='section'><td colspan='{2 + len(impls)}'>§{section} {escape(SECTION_TITLES[section])}</td></tr>"
+        )
+        for req_id in req_ids:
+            meta = matrix.requirements[req_id]
+            cells = "".join(
+                _cell_html(matrix.cell(i, req_id), _anchor(i, req_id), len(matrix.cases.get((i, req_id), [])))
+                for i in impls
+            )
+            rows.append(
+                f"<tr><td class='req' title='{escape(meta['statement'], quote=True)}'>{escape(req_id)}</td>"
+                f"<td>{escape(meta['level'])}</td>{cells}</tr>"
+            )
+    legend = "".join(
+        f"<span style='background:{_COLOURS[v][0]};color:{_COLOURS[v][1]}'>{escape(v)}</span>" for v in CELL_ORDER
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>sockspec comparison</title>"
+        f"<style>{_CSS}</style></head><body><h1>sockspec comparison</h1>"
+        f"<p>{len(impls)} implementations × {len(matrix.requirements)} requirements. A cell shows the worst "
+        "verdict among the requirement's cases; the score counts requirements met among those judged "
+        "(N/A, UNSUPPORTED and not run are not judged). Hover a requirement for its statement; click a "
+        "cell for its cases.</p>"
+        f"<p class='legend'>{legend}</p>"
+        f"<table><tr><th>requirement</th><th>level</th>{head}</tr>{''.join(rows)}</table>"
+        f"<h2>Cases</h2>{_details_html(matrix)}</body></html>"
+    )
+
+
+def _details_html(matrix: Matrix) -> str:
+    parts: list[str] = []
+    for report in matrix.implementations:
+        for req_id in matrix.requirements:
+            cases = matrix.cases.get((report.name, req_id))
+            if not cases:
+                continue
+            items = []
+            for case in cases:
+                lines = [escape(case["message"])] if case["message"] else []
+                lines += [
+                    f"{escape(c['check'])}: expected {escape(c['expected'])}; got {escape(c['actual'])}"
+                    for c in case["checks"]
+                ]
+                lines += [f"<b>{escape(t['title'])}</b><pre>{escape(t['text'])}</pre>" for t in case["transcripts"]]
+                items.append(
+                    f"<li>{escape(case['verdict'])} <code>{escape(case['nodeid'])}</code><br>{'<br>'.join(lines)}</li>"
+                )
+            statement = escape(matrix.requirements[req_id]["statement"])
+            parts.append(
+                f"<details id='{_anchor(report.name, req_id)}'><summary>{escape(report.name)} · "
+                f"<code>{escape(req_id)}</code> · {escape(matrix.cell(report.name, req_id))} — {statement}"
+                f"</summary><ul>{''.join(items)}</ul></details>"
+            )
+    return "".join(parts)
+
+
+def render_markdown(matrix: Matrix) -> str:
+    """The same matrix as a Markdown table, for a CI job summary."""
+    impls = [r.name for r in matrix.implementations]
+    scores = [f"{_percent(*matrix.score(i))} ({matrix.score(i)[0]}/{matrix.score(i)[1]})" for i in impls]
+    lines = [
+        "| requirement | level | " + " | ".join(impls) + " |",
+        "|---|---|" + "---|" * len(impls),
+        "| **score** | | " + " | ".join(scores) + " |",
+    ]
+    for section, req_ids in matrix.sections().items():
+        lines.append(f"| **§{section} {SECTION_TITLES[section]}** | |" + " |" * len(impls))
+        for req_id in req_ids:
+            cells = (matrix.cell(i, req_id) or "not run" for i in impls)
+            lines.append(f"| `{req_id}` | {matrix.requirements[req_id]['level']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def load_all(paths: Iterable[Path]) -> list[Report]:
+    """Load every report, in the order given."""
+    return [load_report(p) for p in paths]
