@@ -77,7 +77,6 @@ def _apply_declarations(item: pytest.Item, req: Requirement, impl: Implementatio
     if expectation is not None:
         reason = expectation.reason + (f" ({expectation.link})" if expectation.link else "")
         item.stash[EXPECTATION_KEY] = reason
-        item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 def _select(config: pytest.Config, items: list[pytest.Item], patterns: list[str]) -> None:

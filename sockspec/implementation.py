@@ -14,11 +14,30 @@ from types import ModuleType
 
 from sockspec.errors import KitUsageError
 
-__all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "Expectation", "Implementation", "expand"]
+__all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "RECIPES", "Expectation", "Implementation", "expand"]
 
 DEFAULT_MODULE = "socket"
 #: ``{python}`` stands for the interpreter running the kit.
 DEFAULT_PROGRAMS = ("{python}", "-m", "reference")
+
+#: The recipe programs of the program surface, named after the tutorial's scripts.
+RECIPES = (
+    "show-ip",
+    "remote-ip",
+    "ip4-convert",
+    "service-name",
+    "byte-order",
+    "socket-timeout",
+    "socket-modes",
+    "http-get",
+    "buffer-size",
+    "reuse-server",
+    "ntp-time",
+    "sntp-time",
+    "sntp-server",
+    "echo-server",
+    "echo-client",
+)
 
 
 def expand(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:

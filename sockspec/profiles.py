@@ -10,6 +10,7 @@ declares it lacks, and which requirements it is known to fail and why::
     command = ["pypy3", "-m", "reference.harness"]
     [programs]
     command = ["{python}", "-m", "reference"]
+    only = ["echo-server"]          # optional: every other recipe is lacked
     lacks = ["program:ntp-time"]
     [expectations]
     "s08.sndbuf.doubling" = { reason = "...", link = "https://..." }
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sockspec.errors import KitUsageError
-from sockspec.implementation import DEFAULT_MODULE, DEFAULT_PROGRAMS, Expectation, Implementation
+from sockspec.implementation import DEFAULT_MODULE, DEFAULT_PROGRAMS, RECIPES, Expectation, Implementation
 
 __all__ = ["PROFILE_DIR", "load_profile", "resolve_implementation"]
 
@@ -74,6 +75,7 @@ def _parse(where: str, doc: dict[str, Any]) -> Implementation:
         raise _fail(
             where, f"lacks must list capabilities like 'api', 'api.getservbyport', 'program:echo-server'; got {lacks!r}"
         )
+    lacks = [*lacks, *_not_listed(where, programs)]
     expectations: dict[str, Expectation] = {}
     for req_id, entry in _table(where, doc, "expectations").items():
         if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
@@ -92,6 +94,17 @@ def _parse(where: str, doc: dict[str, Any]) -> Implementation:
         expectations=expectations,
         source=where,
     )
+
+
+def _not_listed(where: str, programs: dict[str, Any]) -> list[str]:
+    """``program:`` capabilities for every recipe that ``[programs] only`` leaves out."""
+    if "only" not in programs:
+        return []
+    only = programs["only"]
+    unknown = sorted(set(only) - set(RECIPES)) if isinstance(only, list) else only
+    if not isinstance(only, list) or unknown:
+        raise _fail(where, f"[programs] only must list recipes from {list(RECIPES)}; unknown: {unknown!r}")
+    return [f"program:{recipe}" for recipe in RECIPES if recipe not in only]
 
 
 def load_profile(spec: str) -> Implementation:

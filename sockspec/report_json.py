@@ -44,6 +44,7 @@ class JsonReport:
             "duration": round(time.time() - self.started, 3),
             "exitstatus": exitstatus,
             "conforms": not any(r.verdict == "FAIL" for r in state.results),
+            "stale_expectations": state.stale_expectations,
             "sections": {str(s): dict(c) for s, c in counts.items()},
             "requirements": {
                 req.id: {
@@ -63,7 +64,8 @@ class JsonReport:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.data(int(exitstatus)), indent=1, default=str), encoding="utf-8")
+        status = int(session.exitstatus)  # may differ from ``exitstatus``: stale expectations fail the run
+        tmp.write_text(json.dumps(self.data(status), indent=1, default=str), encoding="utf-8")
         tmp.replace(self.path)
 
     @pytest.hookimpl(trylast=True)

@@ -15,7 +15,7 @@ import pytest
 
 from sockspec.state import CaseResult, RunState
 
-__all__ = ["ResultCollector", "as_dict", "section_counts"]
+__all__ = ["ResultCollector", "as_dict", "section_counts", "stale_expectations"]
 
 
 class ResultCollector:
@@ -23,6 +23,13 @@ class ResultCollector:
 
     def __init__(self, state: RunState) -> None:
         self.state = state
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """An expectation whose requirement passed every case is stale: fail the run so the list stays honest."""
+        self.state.stale_expectations = stale_expectations(self.state)
+        if self.state.stale_expectations and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         verdict = getattr(report, "sockspec_verdict", None)
@@ -41,6 +48,18 @@ class ResultCollector:
                 transcripts=list(getattr(report, "sockspec_transcripts", [])),
             )
         )
+
+
+def stale_expectations(state: RunState) -> list[str]:
+    """Requirements the profile expects to fail that ran and failed no case."""
+    ran: dict[str, set[str]] = {}
+    for result in state.results:
+        ran.setdefault(result.requirement.id, set()).add(result.verdict)
+    return sorted(
+        req_id
+        for req_id in state.implementation.expectations
+        if req_id in ran and "EXPECTED-FAIL" not in ran[req_id] and ran[req_id] & {"PASS", "INFO"}
+    )
 
 
 def section_counts(results: list[CaseResult]) -> dict[int, Counter[str]]:

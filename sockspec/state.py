@@ -40,6 +40,8 @@ class RunState:
     online: bool
     validate_harness: bool = False
     results: list[CaseResult] = field(default_factory=list)
+    #: Expected-to-fail requirements that passed every case (set at session end).
+    stale_expectations: list[str] = field(default_factory=list)
 
 
 STATE_KEY = pytest.StashKey[RunState]()

@@ -35,6 +35,13 @@ class TerminalSummary:
                 tr.write_line(f"{verdict}:")
                 for r in listed:
                     tr.write_line(f"  {r.requirement.id}  {r.nodeid.rsplit('::', 1)[-1]}: {r.message}")
+        for req_id in self.state.stale_expectations:
+            tr.write_line(
+                f"STALE EXPECTATION: {req_id} passed every case but {self.state.implementation.source} "
+                "lists it as failing; remove the entry",
+                red=True,
+                bold=True,
+            )
         failed = sum(r.verdict == "FAIL" for r in results)
         if failed:
             tr.write_line(

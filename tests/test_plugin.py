@@ -167,3 +167,55 @@ def test_broken_data_file_names_file_and_field(kit: pytest.Pytester) -> None:
     result, _ = run(kit, SOURCE)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "s05_t.json: requirements/0/level: 'MAY' is not one of ['MUST', 'SHOULD', 'INFO']" in result.stderr.str()
+
+
+PROFILE = """
+name = "fake"
+[api]
+module = "socket"
+[programs]
+only = []
+[expectations]
+"%s" = { reason = "known bug", link = "https://example.invalid/bug/1" }
+"""
+
+
+def test_expectation_turns_failures_into_expected_fail(kit: pytest.Pytester) -> None:
+    (kit.path / "fake.toml").write_text(PROFILE % "s05.t.must")
+    result, data = run(kit, SOURCE, "--impl", "fake.toml", "-k", "vectors")
+    assert verdicts(data) == {"test_vectors[t.must:one]": "PASS", "test_vectors[t.must:two]": "EXPECTED-FAIL"}
+    assert result.ret == 0 and data["stale_expectations"] == []
+    assert "known bug (https://example.invalid/bug/1)" in data["cases"][1]["message"]
+
+
+def test_stale_expectation_fails_the_run_loudly(kit: pytest.Pytester) -> None:
+    (kit.path / "fake.toml").write_text(PROFILE % "s05.t.info")
+    result, data = run(kit, SOURCE, "--impl", "fake.toml", "-k", "info")
+    assert verdicts(data) == {"test_info": "INFO"}
+    assert result.ret == 1
+    assert data["stale_expectations"] == ["s05.t.info"] and data["exitstatus"] == 1
+    result.stdout.fnmatch_lines(["STALE EXPECTATION: s05.t.info passed every case but fake.toml lists it*"])
+
+
+def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
+    (kit.path / "lacks.toml").write_text('name = "lacks"\nlacks = ["api"]\n')
+    result, data = run(kit, SOURCE, "--impl", "lacks.toml", "-k", "vectors")
+    assert set(verdicts(data).values()) == {"UNSUPPORTED"}
+    assert data["cases"][0]["message"] == "the implementation declares no support for 'api'"
+    assert result.ret == 0
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        ('name = "x"\nbogus = 1\n', "unknown keys ['bogus']"),
+        ('name = "x"\n[programs]\nonly = ["echo-srv"]\n', "[programs] only must list recipes from"),
+        ('name = "x"\n[expectations]\n"s05.t.must" = {}\n', "expectation 's05.t.must' needs a reason"),
+        ("name = [", "cannot read profile"),
+    ],
+)
+def test_bad_profile_is_a_usage_error(kit: pytest.Pytester, profile: str, message: str) -> None:
+    (kit.path / "bad.toml").write_text(profile)
+    result, _ = run(kit, SOURCE, "--impl", "bad.toml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str()
