@@ -104,7 +104,7 @@ def pytest_runtest_makereport(
         report.outcome = "passed"
     elif verdict == "EXPECTED-FAIL":  # reported the way pytest reports an xfail
         report.outcome = "skipped"
-        report.wasxfail = message  # type: ignore[attr-defined]
+        report.wasxfail = message
     return report
 
 
