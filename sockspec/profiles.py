@@ -6,12 +6,12 @@ declares it lacks, and which requirements it is known to fail and why::
 
     name = "pypy"
     version = "7.3"
+    lacks = ["program:ntp-time"]    # capabilities: "api", "api.<function>", "program:<recipe>"
     [api]
     command = ["pypy3", "-m", "reference.harness"]
     [programs]
     command = ["{python}", "-m", "reference"]
     only = ["echo-server"]          # optional: every other recipe is lacked
-    lacks = ["program:ntp-time"]
     [expectations]
     "s08.sndbuf.doubling" = { reason = "...", link = "https://..." }
 
@@ -52,10 +52,16 @@ def _command(where: str, value: Any, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+_TABLE_KEYS = {"api": {"module", "command"}, "programs": {"command", "only"}}
+
+
 def _table(where: str, doc: dict[str, Any], key: str) -> dict[str, Any]:
     value = doc.get(key, {})
     if not isinstance(value, dict):
         raise _fail(where, f"[{key}] must be a table, got {value!r}")
+    unknown = sorted(set(value) - _TABLE_KEYS.get(key, set(value)))
+    if unknown:
+        raise _fail(where, f"unknown keys {unknown} in [{key}]; allowed: {sorted(_TABLE_KEYS[key])}")
     return value
 
 

@@ -209,6 +209,7 @@ def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
     ("profile", "message"),
     [
         ('name = "x"\nbogus = 1\n', "unknown keys ['bogus']"),
+        ('name = "x"\n[programs]\nlacks = ["api"]\n', "unknown keys ['lacks'] in [programs]"),
         ('name = "x"\n[programs]\nonly = ["echo-srv"]\n', "[programs] only must list recipes from"),
         ('name = "x"\n[expectations]\n"s05.t.must" = {}\n', "expectation 's05.t.must' needs a reason"),
         ("name = [", "cannot read profile"),
