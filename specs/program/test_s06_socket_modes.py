@@ -1,0 +1,110 @@
+"""§6 socket-modes: the tutorial's trivial server, which binds, listens and waits.
+
+Strategy: one server, started once for the module, answers the questions
+that do not stop it: its first line, whether the printed port accepts a
+connection, and how much CPU it uses while it waits (user plus system time
+of its whole process group, from /proc, over a short window).  Each stop
+signal gets a server of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from sockspec import expect_that, params
+from sockspec.vectors import active_catalogue
+from specs.program.conftest import (
+    SERVER_WAIT,
+    Started,
+    attach_server,
+    connect,
+    cpu_seconds_of_group,
+    expect_lines,
+    expect_no_traceback,
+    require_proc_stat,
+    template_regex,
+)
+
+BANNER = active_catalogue().vectors("s06.socket_modes.banner")[0]
+
+
+@pytest.fixture(scope="module")
+def trivial(programs) -> Iterator[Started]:
+    """One socket-modes server for the module's read-only questions."""
+    server = Started(programs.argv("socket-modes", *BANNER["input"]), lines=1, ready_timeout=SERVER_WAIT)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _printed_port(server: Started) -> int | None:
+    match = re.match(template_regex(BANNER["expect"], port=r"\d{1,5}"), server.first_lines[0])
+    return int(match["port"]) if match else None
+
+
+@pytest.mark.parametrize("case", params("s06.socket_modes.banner"))
+def test_socket_modes_banner(trivial, case):
+    attach_server("socket-modes", trivial)
+    port = _printed_port(trivial)
+    expected = case["expect"].format(port=port if port is not None and 0 < port < 65536 else "N")
+    expect_lines("first line of socket-modes", trivial.first_lines, [[expected]])
+
+
+@pytest.mark.req("s06.socket_modes.listening")
+def test_socket_modes_listening(trivial):
+    attach_server("socket-modes", trivial)
+    port = _printed_port(trivial)
+    expect_that("port printed by socket-modes", port is not None, expected="a port number", actual=trivial.first_lines)
+    expect_that("socket-modes still running", trivial.alive(), expected="running", actual=trivial.proc.poll())
+    try:
+        with connect(port):
+            outcome = "connected"
+    except OSError as exc:
+        outcome = f"{type(exc).__name__}: {exc}"
+    expect_that(f"connect to 127.0.0.1:{port}", outcome == "connected", expected="connected", actual=outcome)
+
+
+@pytest.mark.parametrize("case", params("s06.socket_modes.idle-cpu"))
+def test_socket_modes_idle_cpu(trivial, case, fact):
+    require_proc_stat(trivial.proc.pid)
+    window = case["input"]["window_s"]
+    before = cpu_seconds_of_group(trivial.proc.pid)
+    start = time.monotonic()
+    time.sleep(window)
+    used = cpu_seconds_of_group(trivial.proc.pid) - before
+    share = used / (time.monotonic() - start)
+    attach_server("socket-modes", trivial)
+    fact("CPU share of socket-modes while waiting", round(share, 3))
+    expect_that("socket-modes still running", trivial.alive(), expected="running", actual=trivial.proc.poll())
+    limit = case["expect"]["max_share"]
+    expect_that(
+        f"CPU share of socket-modes over {window:g} s",
+        share < limit,
+        expected=f"under {limit:.0%} of one CPU",
+        actual=f"{share:.0%} ({used:.2f} s)",
+    )
+
+
+def _stop_cleanly(start_server, signum: int) -> None:
+    server = start_server("socket-modes", lines=1)
+    name = signal.Signals(signum).name
+    code = server.stop_with(signum)
+    attach_server(f"socket-modes, then {name}", server)
+    expect_that(f"exit status of socket-modes after {name}", code == 0, expected="0", actual=code)
+    expect_no_traceback(f"socket-modes after {name}", server.stderr_text().encode())
+
+
+@pytest.mark.req("s06.socket_modes.sigint")
+def test_socket_modes_sigint(start_server):
+    _stop_cleanly(start_server, signal.SIGINT)
+
+
+@pytest.mark.req("s06.socket_modes.sigterm")
+def test_socket_modes_sigterm(start_server):
+    _stop_cleanly(start_server, signal.SIGTERM)

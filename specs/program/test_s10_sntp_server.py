@@ -1,0 +1,153 @@
+"""§10 sntp-server: replies that an independent client accepts, and nothing for anything else.
+
+Strategy: the IUT's ``sntp-server --port 0`` runs once per clock offset for
+the module.  ntplib, a client the kit did not write, asks it for the time
+(mode, version, stratum, offset); the spec's own raw requests, built with
+``struct`` as the tutorial does, check what ntplib cannot see: the exact 64
+bits of the originate timestamp, silence towards malformed datagrams, and
+reply sizes.  Every exchange goes through the kit's UDP relay, so a failing
+case shows the datagrams.  A raw probe ends with a valid request, the
+sentinel: its reply shows the server is still answering, and any reply that
+comes before it answered something that deserved none.
+"""
+
+from __future__ import annotations
+
+import ntplib
+import pytest
+
+from sockspec import expect_equal, expect_that, params
+from sockspec.checks import attach
+from sockspec.errors import IUTProtocolError, IUTTimeout
+from sockspec.servers.proxy import DatagramRelay
+from specs.program import _net_fixtures as net
+
+iut_sntp_servers = net.iut_sntp_servers
+
+#: How long ntplib waits for a reply.
+NTPLIB_TIMEOUT = 0.5
+
+
+def ntplib_query(port: int, version: int) -> ntplib.NTPStats:
+    """One ntplib request through the kit's relay; no usable reply is the IUT's failure."""
+    title = f"datagrams of an ntplib version {version} request, via the kit's relay"
+    with net.recorded(DatagramRelay((net.LOOPBACK, port)), title) as relay:
+        try:
+            return ntplib.NTPClient().request(net.LOOPBACK, port=relay.port, version=version, timeout=NTPLIB_TIMEOUT)
+        except ntplib.NTPException as exc:
+            if relay.replies():
+                raise IUTProtocolError(f"sntp-server's reply is not an NTP packet ntplib can read: {exc}") from exc
+            raise IUTTimeout(f"sntp-server sent no reply to ntplib within {NTPLIB_TIMEOUT:g} s") from exc
+
+
+def expect_sentinel_answered(what: str, sentinel: list[bytes], server: net.ServerUnderTest) -> None:
+    __tracebackhide__ = True
+    expect_that(
+        f"reply to a valid request sent after {what}",
+        len(sentinel) == 1,
+        expected="exactly one reply",
+        actual=f"{len(sentinel)} replies; server {'running' if server.alive() else 'exited'}",
+    )
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.port-zero"))
+def test_port_zero_prints_the_port(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    with net.evidence("sntp-server", server.describe):
+        proc = server.get()
+        attach("first line of sntp-server", proc.banner.decode("utf-8", "replace"))
+        expect_that("port in the first line", 0 < proc.port < 65536, expected="1 to 65535", actual=proc.port)
+        stats = ntplib_query(proc.port, case["input"]["version"])
+        expect_equal("mode of the reply on the announced port", stats.mode, 4)
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.mode"))
+def test_reply_mode(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    with net.evidence("sntp-server", server.describe):
+        port = server.get().port
+        if case["input"]["client"] == "ntplib":
+            expect_equal("mode of the reply to ntplib", ntplib_query(port, case["input"]["version"]).mode, 4)
+            return
+        answers, _ = net.probe(port, bytes.fromhex(case["input"]["hex"]))
+        expect_equal("number of replies to the tutorial's request", len(answers), 1)
+        header = net.Header.parse(answers[0])
+        expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
+        assert header is not None
+        expect_equal("mode of the reply to the tutorial's request", header.mode, 4)
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.version"))
+def test_reply_version(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    version = case["input"]["version"]
+    with net.evidence("sntp-server", server.describe):
+        expect_equal(
+            f"version of the reply to a version {version} request",
+            ntplib_query(server.get().port, version).version,
+            version,
+        )
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.originate"))
+def test_originate_is_our_transmit(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    transmit = int(case["input"]["transmit"], 16)
+    with net.evidence("sntp-server", server.describe):
+        answers, _ = net.probe(server.get().port, net.request(case["input"]["version"], transmit))
+        expect_equal("number of replies to the request", len(answers), 1)
+        header = net.Header.parse(answers[0])
+        expect_equal(
+            "originate timestamp of the reply, as hex",
+            f"{header.originate:016x}" if header else f"a {len(answers[0])}-byte reply",
+            f"{transmit:016x}",
+        )
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.stratum"))
+def test_stratum(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    low, high = case["accept"]
+    with net.evidence("sntp-server", server.describe):
+        stratum = ntplib_query(server.get().port, case["input"]["version"]).stratum
+        expect_that("stratum of the reply", low <= stratum <= high, expected=f"{low} to {high}", actual=stratum)
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.offset"))
+def test_clock_offset(iut_sntp_servers, case):
+    offset, tolerance = case["input"]["offset"], case["expect"]["tolerance"]
+    server = iut_sntp_servers.get(offset)
+    with net.evidence("sntp-server", server.describe):
+        measured = ntplib_query(server.get().port, 4).offset
+        expect_that(
+            f"ntplib's offset against sntp-server{f' --offset {offset:g}' if offset else ''}",
+            abs(measured - offset) <= tolerance,
+            expected=f"{offset:g} s within {tolerance:g} s",
+            actual=round(measured, 4),
+        )
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.ignores-malformed"))
+def test_ignores_malformed(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    datagram = bytes.fromhex(case["input"]["hex"])
+    with net.evidence("sntp-server", server.describe):
+        answers, sentinel = net.probe(server.get().port, datagram)
+        expect_equal(f"replies to {case.description}", [a.hex() for a in answers], [])
+        expect_sentinel_answered(case.description, sentinel, server)
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.no-amplification"))
+def test_no_amplification(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    datagram = bytes.fromhex(case["input"]["hex"])
+    with net.evidence("sntp-server", server.describe):
+        answers, sentinel = net.probe(server.get().port, datagram)
+        total = sum(map(len, answers))
+        expect_that(
+            f"bytes of all replies to a {len(datagram)}-byte request",
+            total <= len(datagram),
+            expected=f"at most {len(datagram)}",
+            actual=f"{total} in {len(answers)} replies",
+        )
+        expect_sentinel_answered(case.description, sentinel, server)

@@ -1,0 +1,192 @@
+"""§11 echo-server: every byte of every connection comes back, to many clients at once.
+
+Strategy: the IUT's ``echo-server --port 0`` runs once for the module (and
+again if a case killed it); the spec's own standard-library clients talk to
+it, each socket with a timeout.  Every case attaches what it sent and what
+came back, and the server's output when it fails.  The tutorial's server
+reads once (2048 bytes), answers and hangs up, and serves one client at a
+time: the sizes around 2048, the rounds on one connection and the clients
+that wait for each other catch exactly those habits.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+
+import pytest
+
+from sockspec import expect_in, expect_that, params
+from sockspec.checks import attach
+from specs.program import _net_fixtures as net
+
+iut_echo_server = net.iut_echo_server
+
+ADDRESS = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d{1,5})\b")
+
+
+def expect_echo(what: str, echoed: net.Echoed, *, then_eof: bool = False) -> None:
+    __tracebackhide__ = True
+    ok = echoed.received == echoed.sent and (echoed.eof or not then_eof)
+    wanted = f"the {len(echoed.sent)} bytes sent, in order" + (", then end of file" if then_eof else "")
+    found = net.difference(echoed.sent, echoed.received)
+    if then_eof and not echoed.eof:
+        found += "; no end of file"
+    if echoed.problem:
+        found += f"; {echoed.problem}"
+    expect_that(what, ok, expected=wanted, actual=found)
+
+
+def recv_exactly(sock, size: int) -> tuple[bytes, str]:
+    """Read until ``size`` bytes arrived; what came, and why it stopped early ('' if it did not)."""
+    got = bytearray()
+    try:
+        while len(got) < size:
+            chunk = sock.recv(size - len(got))
+            if not chunk:
+                return bytes(got), "end of file"
+            got += chunk
+    except TimeoutError:
+        return bytes(got), f"nothing more within {sock.gettimeout():g} s"
+    except OSError as exc:
+        return bytes(got), str(exc)
+    return bytes(got), ""
+
+
+@pytest.mark.parametrize("case", params("s11.echo_server.port-zero"))
+def test_port_zero_prints_the_port(iut_echo_server, case):
+    with net.evidence("echo-server", iut_echo_server.describe):
+        server = iut_echo_server.get()
+        attach("first line of echo-server", server.banner.decode("utf-8", "replace"))
+        expect_that("port in the first line", 0 < server.port < 65536, expected="1 to 65535", actual=server.port)
+        echoed = net.exchange(server.port, net.payload(case["input"]))
+        attach("round trip", echoed.describe())
+        expect_echo(f"echo on the announced port {server.port}", echoed)
+
+
+@pytest.mark.parametrize("case", params("s11.echo_server.binds-loopback"))
+def test_binds_loopback_by_default(iut_echo_server, case):
+    banner = iut_echo_server.get().banner.decode("utf-8", "replace")
+    match = ADDRESS.search(banner)
+    expect_in(f"host in the first line {banner!r}", match.group(1) if match else None, case["accept"])
+
+
+@pytest.mark.parametrize(
+    "case",
+    params("s11.echo_server.payload-sizes", "s11.echo_server.binary-fidelity", "s11.echo_server.text-encodings"),
+)
+def test_payload_comes_back(iut_echo_server, case):
+    data = net.payload(case["input"])
+    with net.evidence("echo-server", iut_echo_server.describe):
+        echoed = net.exchange(iut_echo_server.get().port, data)
+        attach("round trip", echoed.describe())
+        expect_echo(f"echo of {case.description}", echoed)
+
+
+@pytest.mark.parametrize("case", params("s11.echo_server.until-close"))
+def test_one_connection_many_rounds(iut_echo_server, case):
+    rounds, size = case["input"]["rounds"], case["input"]["size"]
+    rng = random.Random(rounds * 1000 + size)
+    log: list[str] = []
+    with net.evidence("echo-server", iut_echo_server.describe), net.connect(iut_echo_server.get().port) as sock:
+        for number in range(1, rounds + 1):
+            data = rng.randbytes(size)
+            try:
+                sock.sendall(data)
+            except OSError as exc:
+                got, why = b"", f"send failed: {exc}"
+            else:
+                got, why = recv_exactly(sock, size)
+            log.append(f"round {number}: sent {data.hex(' ')}, got {got.hex(' ') or 'nothing'} {why}".rstrip())
+            if got != data:
+                attach("rounds on one connection", "\n".join(log))
+                expect_that(
+                    f"round {number} of {rounds} on one connection",
+                    False,
+                    expected=f"the {size} bytes sent",
+                    actual=f"{net.difference(data, got)}; {why or 'no error'}",
+                )
+        attach("rounds on one connection", "\n".join(log))
+
+
+@pytest.mark.parametrize("case", params("s11.echo_server.concurrent-clients"))
+def test_concurrent_clients(iut_echo_server, case):
+    clients, size, deadline = case["input"]["clients"], case["input"]["size"], case["input"]["deadline"]
+    port = iut_echo_server.get().port
+    all_first_halves = threading.Barrier(clients, timeout=deadline)
+    problems: dict[int, str] = {}
+
+    def client(number: int) -> None:
+        data = f"client {number:02d}:".encode() + random.Random(number).randbytes(size - 10)
+        half = len(data) // 2
+        try:
+            with net.connect(port, deadline) as sock:
+                sock.sendall(data[:half])
+                got, why = recv_exactly(sock, half)
+                if got != data[:half]:
+                    problems[number] = f"first half: {net.difference(data[:half], got)} {why}".rstrip()
+                    all_first_halves.abort()
+                    return
+                all_first_halves.wait()
+                sock.sendall(data[half:])
+                got, why = recv_exactly(sock, len(data) - half)
+                if got != data[half:]:
+                    problems[number] = f"second half: {net.difference(data[half:], got)} {why}".rstrip()
+        except threading.BrokenBarrierError:
+            problems.setdefault(number, "its own first half came back; other clients' did not")
+        except OSError as exc:
+            problems[number] = f"{type(exc).__name__}: {exc}"
+            all_first_halves.abort()
+
+    start = time.monotonic()
+    with net.evidence("echo-server", iut_echo_server.describe):
+        threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(max(0.1, 2 * deadline + 1 - (time.monotonic() - start)))
+        stuck = sum(thread.is_alive() for thread in threads)
+        summary = [f"client {n}: {why}" for n, why in sorted(problems.items())]
+        attach(
+            f"{clients} concurrent clients",
+            f"{clients - len(problems) - stuck} of {clients} got their own payload back in "
+            f"{time.monotonic() - start:.3f} s\n" + "\n".join(summary[:20]),
+        )
+        expect_that(
+            f"{clients} clients connected at once",
+            not problems and not stuck,
+            expected=f"each of the {clients} gets back exactly its own {size} bytes",
+            actual=f"{len(problems)} failed, {stuck} stuck; " + "; ".join(summary[:3]),
+        )
+
+
+@pytest.mark.parametrize("case", params("s11.echo_server.half-close"))
+def test_half_close(iut_echo_server, case):
+    data = net.payload(case["input"])
+    with net.evidence("echo-server", iut_echo_server.describe):
+        echoed = net.exchange(iut_echo_server.get().port, data, half_close=True)
+        attach("round trip with shutdown(SHUT_WR) after sending", echoed.describe())
+        expect_echo("echo after the client shut down its sending side", echoed, then_eof=True)
+
+
+@pytest.mark.parametrize("case", params("s11.echo_server.survives-reset"))
+def test_survives_reset(iut_echo_server, case):
+    size, settle = case["input"]["send"], case["input"]["settle"]
+    with net.evidence("echo-server", iut_echo_server.describe):
+        server = iut_echo_server.get()
+        sock = net.connect(server.port)
+        try:
+            if size:
+                sock.sendall(random.Random(size).randbytes(size))
+            time.sleep(settle)
+        finally:
+            net.reset(sock)
+        time.sleep(settle)
+        expect_that(
+            "echo-server after a client's reset", iut_echo_server.alive(), expected="still running", actual="it exited"
+        )
+        echoed = net.exchange(server.port, b"still serving after a reset")
+        attach("round trip after the reset", echoed.describe())
+        expect_echo("echo for the next client", echoed)
