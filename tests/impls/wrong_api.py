@@ -29,7 +29,7 @@ def getservbyport(port: int, protocol: str = "tcp") -> str:
     return _std.getservbyport(port, protocol).upper()
 
 
-class socket(_std.socket):  # noqa: N801 - mirrors the module it replaces
+class socket(_std.socket):  # lower case: it replaces socket.socket
     def settimeout(self, value: float | None) -> None:
         if value == 0:
             return
