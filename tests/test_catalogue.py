@@ -97,3 +97,18 @@ def test_every_requirement_has_a_test(catalogue: Catalogue, audit: dict[str, lis
 def test_every_api_section_is_covered(catalogue: Catalogue) -> None:
     covered = {req.section for req in catalogue if req.surface == "api"}
     assert covered >= API_SECTIONS, f"API sections without requirements: {sorted(API_SECTIONS - covered)}"
+
+
+@pytest.mark.parametrize("surface", ["api", "program"])
+def test_every_section_is_covered_on_both_surfaces(catalogue: Catalogue, surface: str) -> None:
+    covered = {req.section for req in catalogue if req.surface == surface}
+    assert covered == set(range(1, 12)), f"{surface} surface lacks sections {sorted(set(range(1, 12)) - covered)}"
+
+
+def test_program_requirements_name_their_recipe(catalogue: Catalogue) -> None:
+    from sockspec.implementation import RECIPES
+
+    for req in catalogue:
+        if req.surface == "program":
+            recipes = {need.removeprefix("program:") for need in req.needs if need.startswith("program:")}
+            assert recipes and recipes <= set(RECIPES), f"{req.id}: needs {req.needs}"
