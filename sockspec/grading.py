@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from sockspec import checks
+from sockspec.citations import citation_label
 from sockspec.errors import IUTError
 from sockspec.outcomes import NotApplicable, Unsupported
 from sockspec.requirements import Requirement
@@ -100,6 +101,12 @@ def pytest_runtest_makereport(
     report.sockspec_checks = recorded  # type: ignore[attr-defined]
     report.sockspec_facts = item.stash.get(FACTS_KEY, [])  # type: ignore[attr-defined]
     report.sockspec_transcripts = transcripts  # type: ignore[attr-defined]
+    if verdict in ("FAIL", "NON-STRICT"):  # shown with the failure, so it says which promise broke
+        cites = ", ".join(citation_label(c) for c in req.cite)
+        accepts = f"\naccepted variation: {req.accepts}" if req.accepts else ""
+        report.sections.append(
+            ("sockspec requirement", f"{req.id} [{req.level}] {req.statement}\nsource: {cites}{accepts}")
+        )
     if verdict == "NON-STRICT":
         report.outcome = "passed"
     elif verdict == "EXPECTED-FAIL":  # reported the way pytest reports an xfail
