@@ -104,7 +104,9 @@ def test_verdicts_and_exit_code(kit: pytest.Pytester) -> None:
     assert failed["checks"] == [{"check": "f()", "expected": "3", "actual": "2"}]
     info = next(c for c in data["cases"] if c["verdict"] == "INFO")
     assert info["facts"] == [{"label": "answer", "value": 42}]
-    result.stdout.fnmatch_lines(["*1 failed, 1 passed, 1 non-strict, 1 info, 1 n/a, 1 unsupported in *"])
+    summary = result.stdout.lines[-1]  # the order of the counts follows the (possibly random) order of the cases
+    for count in ("1 failed", "1 passed", "1 non-strict", "1 info", "1 n/a", "1 unsupported"):
+        assert count in summary, summary
 
 
 def test_should_alone_conforms_unless_strict(kit: pytest.Pytester) -> None:
@@ -185,7 +187,8 @@ def test_expectation_turns_failures_into_expected_fail(kit: pytest.Pytester) -> 
     result, data = run(kit, SOURCE, "--impl", "fake.toml", "-k", "vectors")
     assert verdicts(data) == {"test_vectors[t.must:one]": "PASS", "test_vectors[t.must:two]": "EXPECTED-FAIL"}
     assert result.ret == 0 and data["stale_expectations"] == []
-    assert "known bug (https://example.invalid/bug/1)" in data["cases"][1]["message"]
+    expected_fail = next(c for c in data["cases"] if c["verdict"] == "EXPECTED-FAIL")
+    assert "known bug (https://example.invalid/bug/1)" in expected_fail["message"]
 
 
 def test_stale_expectation_fails_the_run_loudly(kit: pytest.Pytester) -> None:
