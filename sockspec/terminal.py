@@ -6,7 +6,7 @@ import pytest
 
 from sockspec.requirements import SECTION_TITLES
 from sockspec.results import section_counts
-from sockspec.state import RunState
+from sockspec.state import CaseResult, RunState
 from sockspec.verdicts import verdict_order
 
 __all__ = ["TerminalSummary"]
@@ -29,12 +29,20 @@ class TerminalSummary:
         for section, counter in section_counts(results).items():
             label = f"§{section} {SECTION_TITLES[section]}"
             tr.write_line(f"{label:<26}" + "".join(f"{counter.get(v, 0) or '':>{len(v) + 2}}" for v in verdicts))
-        for verdict in ("NON-STRICT", "EXPECTED-FAIL", "UNSUPPORTED", "N/A"):
-            listed = [r for r in results if r.verdict == verdict]
-            if listed:
+        # Broken promises are listed per requirement; declared gaps and moot cases per reason.
+        for verdict, key in (("NON-STRICT", "id"), ("EXPECTED-FAIL", "id"), ("UNSUPPORTED", "why"), ("N/A", "why")):
+            groups: dict[str, list[CaseResult]] = {}
+            for r in results:
+                if r.verdict == verdict:
+                    groups.setdefault(r.requirement.id if key == "id" else r.message, []).append(r)
+            if groups:
                 tr.write_line(f"{verdict}:")
-                for r in listed:
-                    tr.write_line(f"  {r.requirement.id}  {r.nodeid.rsplit('::', 1)[-1]}: {r.message}")
+                for label, cases in groups.items():
+                    count = f"{len(cases)} case{'s' if len(cases) > 1 else ''}"
+                    if key == "id":
+                        tr.write_line(f"  {label} ({count}): {cases[0].message}")
+                    else:
+                        tr.write_line(f"  {label} ({count}, {len({c.requirement.id for c in cases})} requirements)")
         for req_id in self.state.stale_expectations:
             tr.write_line(
                 f"STALE EXPECTATION: {req_id} passed every case but {self.state.implementation.source} "
