@@ -10,19 +10,20 @@ from collections.abc import Sequence
 from reference._exitcodes import ExitCode, epilog
 from reference._program import Failure
 from reference._signals import Stopped
-from reference.recipes import RECIPES
+from reference.recipes import MODULES, load, load_all
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with one subcommand per recipe; each remembers its recipe and its own parser."""
+def build_parser(names: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with a subcommand per recipe (all, or just ``names``); each remembers its recipe."""
+    recipes = load_all() if names is None else tuple(load(name) for name in names)
     parser = argparse.ArgumentParser(
         prog="python -m reference",
         description="Reference implementation of the tutorial's socket recipes.",
-        epilog=epilog(code for recipe in RECIPES for code in recipe.exit_codes),
+        epilog=epilog(code for recipe in recipes for code in recipe.exit_codes),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subparsers = parser.add_subparsers(title="recipes", metavar="RECIPE", required=True)
-    for recipe in RECIPES:
+    for recipe in recipes:
         sub = subparsers.add_parser(
             recipe.name,
             help=recipe.summary,
@@ -37,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one recipe; return its exit code (argparse itself exits 2 on usage errors)."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Only the chosen recipe's module is imported; anything else (--help, a typo) gets them all.
+    args = build_parser([argv[0]] if argv and argv[0] in MODULES else None).parse_args(argv)
     try:
         return int(args.recipe.run(args))
     except Failure as failure:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 import time
 
-import ntplib
-
 from reference._argtypes import port_number, positive_seconds
 from reference._exitcodes import ExitCode
 from reference._peer import CLIENT_EXIT_CODES, Peer, Step
-from reference._program import Recipe, say
+from reference._program import Failure, Recipe, say
 from reference._sntp_failures import EXIT_CODES, invalid_reply
 from reference.sntp import ShortPacket, SNTPError, decode, validate_reply
 
@@ -34,6 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> ExitCode:
+    try:
+        import ntplib  # only this recipe needs it
+    except ImportError as exc:
+        raise Failure(f"ntp-time needs the ntplib package (pip install ntplib): {exc}", ExitCode.FAILURE) from exc
     peer = Peer(args.server, args.port, args.timeout)
     try:
         # ntplib's send and receive are one call: a local failure in either

@@ -11,7 +11,9 @@ from reference._cli import build_parser, main
 from reference._exitcodes import MEANINGS, ExitCode
 from reference._peer import Peer, Step
 from reference._program import Failure
-from reference.recipes import RECIPES
+from reference.recipes import load_all
+
+RECIPES = load_all()
 
 
 class TerminalInput(io.StringIO):
