@@ -55,7 +55,9 @@ def test_gethostbyaddr_ptr(sandboxed_api, case):
     )
 
 
-@pytest.mark.parametrize("case", params("s02.lookup.nxdomain", "s02.lookup.servfail", "s02.gethostbyaddr.unknown"))
+@pytest.mark.parametrize(
+    "case", params("s02.lookup.nxdomain", "s02.lookup.servfail", "s02.lookup.timeout", "s02.gethostbyaddr.unknown")
+)
 def test_lookup_fails(sandboxed_api, case):
     function, name = case["input"]
     call = f"{function}({name!r})"
