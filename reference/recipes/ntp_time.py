@@ -10,25 +10,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from reference._argtypes import port_number, positive_seconds
 from reference._exitcodes import ExitCode
 from reference._peer import CLIENT_EXIT_CODES, Peer, Step
 from reference._program import Failure, Recipe, say
-from reference._sntp_failures import EXIT_CODES, invalid_reply
+from reference._time_client import EXIT_CODES, configure, invalid_reply
 from reference.sntp import ShortPacket, SNTPError, decode, validate_reply
-
-DEFAULT_TIMEOUT = 2.0
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", required=True, help="NTP server host name or address")
-    parser.add_argument("--port", type=port_number, default=123, help="server port (default: 123)")
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds to wait for the reply (default: {DEFAULT_TIMEOUT:g})",
-    )
 
 
 def run(args: argparse.Namespace) -> ExitCode:

@@ -14,14 +14,12 @@ import socket
 import time
 from typing import Any
 
-from reference._argtypes import port_number, positive_seconds
 from reference._exitcodes import ExitCode
 from reference._peer import CLIENT_EXIT_CODES, Peer, Step
 from reference._program import Recipe, say
-from reference._sntp_failures import EXIT_CODES, invalid_reply
+from reference._time_client import EXIT_CODES, configure, invalid_reply
 from reference.sntp import SNTPError, decode, encode_request, to_ntp, validate_reply
 
-DEFAULT_TIMEOUT = 2.0
 #: Room for a header plus extension fields; more would be truncated, which is harmless.
 RECV_SIZE = 1024
 
@@ -41,17 +39,6 @@ def exchange(peer: Peer) -> tuple[bytes, Any, int]:
         with peer.step(Step.RECEIVE):
             data, source = sock.recvfrom(RECV_SIZE)
     return data, source, sent
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", required=True, help="SNTP server host name or address")
-    parser.add_argument("--port", type=port_number, default=123, help="server port (default: 123)")
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds each socket operation may take (default: {DEFAULT_TIMEOUT:g})",
-    )
 
 
 def run(args: argparse.Namespace) -> ExitCode:

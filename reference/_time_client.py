@@ -1,7 +1,11 @@
-"""Which exit code and message each kind of invalid SNTP reply gets (ntp-time, sntp-time)."""
+"""What the two time clients (ntp-time, sntp-time) share: their options, and the
+exit code and message each kind of invalid SNTP reply gets."""
 
 from __future__ import annotations
 
+import argparse
+
+from reference._argtypes import port_number, positive_seconds
 from reference._exitcodes import ExitCode
 from reference._peer import Peer
 from reference._program import Failure
@@ -28,3 +32,18 @@ EXIT_CODES: dict[type[SNTPError], ExitCode] = {
 def invalid_reply(peer: Peer, error: SNTPError) -> Failure:
     """``Invalid reply from H:P: <why>``, with the exit code of that kind of error."""
     return Failure(f"Invalid reply from {peer}: {error}", EXIT_CODES[type(error)])
+
+
+DEFAULT_TIMEOUT = 2.0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of both time clients: ``--server``, ``--port`` (123) and ``--timeout``."""
+    parser.add_argument("--server", required=True, help="time server host name or address")
+    parser.add_argument("--port", type=port_number, default=123, help="server port (default: 123)")
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds each socket operation may take (default: {DEFAULT_TIMEOUT:g})",
+    )
