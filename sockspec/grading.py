@@ -98,6 +98,9 @@ def pytest_runtest_makereport(
     report.sockspec_verdict = verdict  # type: ignore[attr-defined]
     report.sockspec_message = message  # type: ignore[attr-defined]
     recorded, transcripts = checks.snapshot()
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, IUTError) and error.stderr:  # e.g. the traceback of a server that crashed
+        transcripts.append({"title": "stderr of the implementation", "text": error.stderr})
     report.sockspec_checks = recorded  # type: ignore[attr-defined]
     report.sockspec_facts = item.stash.get(FACTS_KEY, [])  # type: ignore[attr-defined]
     report.sockspec_transcripts = transcripts  # type: ignore[attr-defined]
