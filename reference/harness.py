@@ -246,9 +246,9 @@ class Harness:
             if not isinstance(request, dict):
                 raise BadRequest(f"a request is a JSON object, got {_clip(request)}")
             ident = request.get("id")
-            if isinstance(ident, bool) or not isinstance(ident, int):
+            if isinstance(ident, bool) or not isinstance(ident, int) or ident < 0:
                 ident = None
-                raise BadRequest(f"a request needs an integer 'id', got {_clip(request.get('id'))}")
+                raise BadRequest(f"a request needs an integer 'id' of 0 or more, got {_clip(request.get('id'))}")
             op = request.get("op")
             if op not in _OPS:
                 raise BadRequest(f"unknown op {_clip(op)}; known: {', '.join(sorted(_OPS))}")
