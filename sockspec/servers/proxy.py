@@ -23,13 +23,15 @@ context managers).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import selectors
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Self
 
 __all__ = ["DatagramRelay", "Delivery", "Event", "TcpProxy", "hexdump"]
 
@@ -220,7 +222,55 @@ class _Link:
         _quietly_shutdown(self.upstream)
 
 
-class TcpProxy:
+class _Relay(abc.ABC):
+    """What both relays share: a loopback address, one worker thread, and a
+    wake-up socket pair so that :meth:`stop` interrupts the worker's select."""
+
+    _address: tuple[str, int]
+
+    def __init__(self, worker: Callable[[], None], name: str) -> None:
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=worker, name=name, daemon=True)
+        self._started = False
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self._address
+
+    @property
+    def port(self) -> int:
+        return self.address[1]
+
+    def start(self) -> Self:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+        return self
+
+    def _halt(self) -> bool:
+        """Wake the worker and join it; False if stopping had already begun."""
+        if self._stopping.is_set():
+            return False
+        self._stopping.set()
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+        if self._started:
+            self._thread.join(2.0)
+        return True
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """Stop the worker and close every socket (idempotent)."""
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class TcpProxy(_Relay):
     """A recording TCP proxy on 127.0.0.1 port 0 in front of ``upstream``.
 
     ``timeout`` bounds every socket operation; a connection idle that long
@@ -233,37 +283,15 @@ class TcpProxy:
         self.timeout = timeout
         self._record = _Record()
         self._listener = socket.create_server((LOOPBACK, 0), backlog=128)
-        self._address: tuple[str, int] = self._listener.getsockname()[:2]
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._stopping = threading.Event()
+        self._address = self._listener.getsockname()[:2]
         self._links: list[_Link] = []
         self._lock = threading.Lock()
-        self._acceptor = threading.Thread(target=self._accept_loop, name="sockspec-proxy-accept", daemon=True)
-        self._started = False
-
-    @property
-    def address(self) -> tuple[str, int]:
-        return self._address
-
-    @property
-    def port(self) -> int:
-        return self.address[1]
-
-    def start(self) -> TcpProxy:
-        if not self._started:
-            self._started = True
-            self._acceptor.start()
-        return self
+        super().__init__(self._accept_loop, "sockspec-proxy-accept")
 
     def stop(self) -> None:
         """Close everything and join every thread (idempotent)."""
-        if self._stopping.is_set():
+        if not self._halt():
             return
-        self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
-        if self._started:
-            self._acceptor.join(2.0)
         with self._lock:
             links = list(self._links)
         for link in links:
@@ -274,12 +302,6 @@ class TcpProxy:
         self._listener.close()
         self._wake_r.close()
         self._wake_w.close()
-
-    def __enter__(self) -> TcpProxy:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- what was seen -------------------------------------------------
 
@@ -423,7 +445,7 @@ class TcpProxy:
         _quietly_shutdown(link.upstream)
 
 
-class DatagramRelay:
+class DatagramRelay(_Relay):
     """A recording UDP relay on 127.0.0.1 port 0 in front of ``upstream``.
 
     Each client address gets its own socket towards the server, so replies
@@ -437,44 +459,16 @@ class DatagramRelay:
         self._record = _Record()
         self._front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._front.bind((LOOPBACK, 0))
-        self._address: tuple[str, int] = self._front.getsockname()[:2]
+        self._address = self._front.getsockname()[:2]
         self._backs: dict[tuple[str, int], tuple[int, socket.socket]] = {}
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="sockspec-udp-relay", daemon=True)
-        self._started = False
-
-    @property
-    def address(self) -> tuple[str, int]:
-        return self._address
-
-    @property
-    def port(self) -> int:
-        return self.address[1]
-
-    def start(self) -> DatagramRelay:
-        if not self._started:
-            self._started = True
-            self._thread.start()
-        return self
+        super().__init__(self._loop, "sockspec-udp-relay")
 
     def stop(self) -> None:
         """Stop relaying, close every socket, join the thread (idempotent)."""
-        if self._stopping.is_set():
+        if not self._halt():
             return
-        self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
-        if self._started:
-            self._thread.join(2.0)
         for sock in (self._front, self._wake_r, self._wake_w, *(back for _, back in self._backs.values())):
             sock.close()
-
-    def __enter__(self) -> DatagramRelay:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def requests(self, client: int | None = None) -> list[bytes]:
         """The datagrams clients sent (client ``client`` only, counting from 1), in order."""
