@@ -68,3 +68,13 @@ def encoding_name(text: str) -> str:
         return codecs.lookup(text).name
     except LookupError:
         raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
+
+
+def add_timeout_option(parser: argparse.ArgumentParser, default: float) -> None:
+    """``--timeout``, the per-operation deadline every client recipe takes (the tutorial's clients lack one)."""
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=default,
+        help=f"seconds each socket operation may take (default: {default:g})",
+    )

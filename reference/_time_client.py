@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from reference._argtypes import port_number, positive_seconds
+from reference._argtypes import add_timeout_option, port_number
 from reference._exitcodes import ExitCode
 from reference._peer import Peer
 from reference._program import Failure
@@ -41,9 +41,4 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """The options of both time clients: ``--server``, ``--port`` (123) and ``--timeout``."""
     parser.add_argument("--server", required=True, help="time server host name or address")
     parser.add_argument("--port", type=port_number, default=123, help="server port (default: 123)")
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds each socket operation may take (default: {DEFAULT_TIMEOUT:g})",
-    )
+    add_timeout_option(parser, DEFAULT_TIMEOUT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import socket
 
-from reference._argtypes import port_number, positive_seconds
+from reference._argtypes import add_timeout_option, port_number
 from reference._exitcodes import ExitCode
 from reference._peer import CLIENT_EXIT_CODES, Peer, Step
 from reference._program import Failure, Recipe, say
@@ -41,12 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--encoding", choices=("utf-8", "gbk"), default="utf-8", help="text encoding on the wire (default: utf-8)"
     )
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds each socket operation may take (default: {DEFAULT_TIMEOUT:g})",
-    )
+    add_timeout_option(parser, DEFAULT_TIMEOUT)
 
 
 def run(args: argparse.Namespace) -> ExitCode:

@@ -13,7 +13,7 @@ import argparse
 import socket
 import sys
 
-from reference._argtypes import port_number, positive_seconds
+from reference._argtypes import add_timeout_option, port_number
 from reference._exitcodes import ExitCode
 from reference._peer import CLIENT_EXIT_CODES, Peer, Step
 from reference._program import Recipe
@@ -31,12 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", required=True, help="server host name or address")
     parser.add_argument("--port", type=port_number, required=True, help="server port")
     parser.add_argument("--file", required=True, help="path to request, sent as is")
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds each socket operation may take (default: {DEFAULT_TIMEOUT:g})",
-    )
+    add_timeout_option(parser, DEFAULT_TIMEOUT)
 
 
 def run(args: argparse.Namespace) -> ExitCode:
