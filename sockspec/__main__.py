@@ -1,7 +1,8 @@
-"""The kit's command line: ``python -m sockspec compare …``.
+"""The kit's command line: ``python -m sockspec compare …`` and ``python -m sockspec bench …``.
 
 Exit codes: 0 success; 1 an input could not be used (the message names the
-file and the problem); 2 usage error.  Spec runs themselves go through
+file and the problem); 2 usage error.  ``bench`` documents its own exit
+codes (``python -m sockspec bench --help``).  Spec runs themselves go through
 pytest (``pytest specs``), whose exit codes the README lists.
 """
 
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sockspec import bench
 from sockspec.compare import build_matrix, load_all, render_html, render_markdown
 from sockspec.errors import KitUsageError
 
@@ -33,11 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json", help="JSON reports to compare")
     compare.add_argument("-o", "--output", type=Path, help="write the matrix here (default: standard output)")
     compare.add_argument("--format", choices=("html", "markdown"), default="html", help="output format (default: html)")
+    bench.configure(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "bench":
+        return bench.run(args)
     try:
         matrix = build_matrix(load_all(args.reports))
     except KitUsageError as exc:

@@ -4,9 +4,15 @@ It answers only valid client requests (``reference.sntp.decode_request``),
 each with at most 48 bytes, so never more than it received.  Each
 ``--fault`` breaks one rule a client must check; ``silent`` never answers
 and ``delay`` answers after ``--delay`` seconds (replies are then served one
-at a time).  It is a blocking ``recvfrom``/``sendto`` loop with a
-datagram-sized buffer, which measured several times faster than stock
-asyncio on this project's machines.
+at a time).
+
+Speed, as measured with ``python -m sockspec bench --sntp`` (see
+docs/benchmarks.md): a blocking ``recvfrom_into``/``sendto`` loop on one
+reused datagram-sized buffer (stock asyncio reads each datagram into a fresh
+256 KiB buffer, which glibc serves with an mmap per packet), and, without a
+fault, the reply written in place by ``_sntp_fast.ReplyBuffer``, which
+follows the codec's rules byte for byte without building a ``Packet`` per
+request.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from reference._exitcodes import ExitCode
 from reference._listen import server_socket, setup_errors
 from reference._program import Recipe, say
 from reference._signals import stop_on_signals
+from reference.recipes._sntp_fast import ReplyBuffer
 from reference.sntp import Fault, decode_request, encode_reply
 
 #: Faults about timing rather than bytes, handled by the loop, not the codec.
@@ -33,8 +40,25 @@ RECV_SIZE = 2048
 DEFAULT_DELAY = 1.0
 
 
+def serve_fast(sock: socket.socket, *, offset: float, stratum: int) -> NoReturn:
+    """Answer requests forever (until a stop signal) with fault-free replies."""
+    request = bytearray(RECV_SIZE)
+    replies = ReplyBuffer(stratum)
+    reply, answer = replies.reply, replies.answer
+    recvfrom_into, sendto, now = sock.recvfrom_into, sock.sendto, time.time_ns
+    offset_ns = round(offset * 1e9)
+    while True:
+        size, client = recvfrom_into(request)
+        received = now() + offset_ns
+        if answer(request, size, received, now() + offset_ns):
+            with contextlib.suppress(OSError):  # one unreachable client must not stop the server
+                sendto(reply, client)
+
+
 def serve(sock: socket.socket, *, offset: float, stratum: int, fault: str, delay: float) -> NoReturn:
     """Answer requests forever (until a stop signal), with this clock offset and fault."""
+    if fault == Fault.NONE.value:
+        serve_fast(sock, offset=offset, stratum=stratum)
     spoil = Fault(fault) if fault not in (SILENT, DELAY) else Fault.NONE
     while True:
         data, client = sock.recvfrom(RECV_SIZE)
