@@ -170,8 +170,10 @@ class EchoLoop:
         period = self.idle / IDLE_TICKS if self.idle else 3600.0
         next_tick = time.monotonic() + period
         tick = self.tick
+        monotonic = time.monotonic
         while True:
-            for fd, _ in wait(period):
+            # Wake for the next idle tick on time, not a whole period after the last event.
+            for fd, _ in wait(max(0.0, next_tick - monotonic()) if self.idle else period):
                 if fd == listen_fd:
                     self.accept()
                     continue
@@ -199,8 +201,8 @@ class EchoLoop:
                 if sent < count:  # keep the rest for this client; read nothing more until it is out
                     unsent[fd] = memoryview(buffer[sent:count])
                     modify(fd, OUT)
-            if self.idle and time.monotonic() >= next_tick:
-                next_tick = time.monotonic() + period
+            if self.idle and monotonic() >= next_tick:
+                next_tick = monotonic() + period
                 tick = self.sweep()
 
     def close(self) -> None:
