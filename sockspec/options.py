@@ -73,6 +73,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="directory of requirement files sNN_*.json (default: specs/data under the rootdir).",
     )
     group.addoption(
+        "--bench-json",
+        metavar="FILE",
+        default=None,
+        help="add a performance section with charts to the HTML report, from a result saved by "
+        "'python -m sockspec bench --json FILE' for the same implementation.",
+    )
+    group.addoption(
         "--online",
         action="store_true",
         default=False,

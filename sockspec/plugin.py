@@ -8,6 +8,7 @@ reporters, undoing both in ``pytest_unconfigure``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
             impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)
+        performance = _performance(config, impl.name)
     except KitUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = RunState(
@@ -72,7 +74,25 @@ def pytest_configure(config: pytest.Config) -> None:
         if config.option.htmlpath is None:
             config.option.htmlpath = str(Path(config.getoption("report_dir")) / f"{impl.name}.html")
             config.option.self_contained_html = True
-        manager.register(HtmlReportHooks(state), "sockspec-html")
+        manager.register(HtmlReportHooks(state, performance), "sockspec-html")
+
+
+def _performance(config: pytest.Config, implementation: str) -> dict[str, Any] | None:
+    """The bench result that ``--bench-json`` names, checked to belong to this report."""
+    given = config.getoption("bench_json")
+    if given is None:
+        return None
+    if not config.pluginmanager.hasplugin("html"):
+        raise KitUsageError("--bench-json adds a section to the HTML report, but pytest-html is disabled here")
+    from sockspec.bench import load_document
+
+    doc = load_document(Path(given))
+    measured = doc["implementation"]["name"]
+    if measured != implementation:
+        raise KitUsageError(
+            f"--bench-json {given} measured implementation {measured!r}, but this run tests {implementation!r}"
+        )
+    return doc
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

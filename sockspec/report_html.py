@@ -44,8 +44,10 @@ def _verdict_html(verdict: str) -> str:
 class HtmlReportHooks:
     """Hook implementations for pytest-html, bound to this run's state."""
 
-    def __init__(self, state: RunState) -> None:
+    def __init__(self, state: RunState, performance: dict[str, Any] | None = None) -> None:
         self.state = state
+        #: A ``bench --json`` result to show after the verdict table (``--bench-json``).
+        self.performance = performance
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -62,6 +64,10 @@ class HtmlReportHooks:
         self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
     ) -> None:
         prefix.append(_STYLE + self.section_table())
+        if self.performance is not None:
+            from sockspec.bench import render_section
+
+            postfix.append(render_section(self.performance))
 
     def section_table(self) -> str:
         """The per-section verdict table that opens the report."""
@@ -97,7 +103,7 @@ class HtmlReportHooks:
         ]
 
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        props = dict(report.user_properties)
+        props = dict(getattr(report, "user_properties", ()))  # collection errors have none
         verdict = getattr(report, "sockspec_verdict", "") or ("ERROR" if report.failed else "")
         cells[1:1] = [
             f'<td class="col-verdict">{_verdict_html(verdict) if verdict else ""}</td>',
@@ -107,7 +113,7 @@ class HtmlReportHooks:
         ]
 
     def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
-        req_id = dict(report.user_properties).get("requirement")
+        req_id = dict(getattr(report, "user_properties", ())).get("requirement")
         if req_id is None:
             return
         req = self.state.catalogue.get(str(req_id))

@@ -10,8 +10,9 @@ docs/benchmarks.md for the method and the figures measured with it.
 Modules, one job each: ``_cli`` (options, exit codes), ``_servers`` (what
 is measured), ``_runner`` (one run and the A B A B schedule), ``_loadgen``
 (the load-generator worker), ``_results`` (medians, ratios, ceiling),
-``_report`` (text, JSON, HTML/SVG), ``_system`` (/proc, pinning, load),
-``_pyecho`` and ``epoll_echo.c`` (the baseline servers).
+``_report`` (text, JSON, HTML/SVG), ``_document`` (reading a saved
+result back), ``_system`` (/proc, pinning, load), ``_pyecho`` and
+``epoll_echo.c`` (the baseline servers).
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from sockspec.bench._cli import EXIT_IMPLEMENTATION as EXIT_IMPLEMENTATION
 from sockspec.bench._cli import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from sockspec.bench._cli import configure as configure
 from sockspec.bench._cli import run as run
+from sockspec.bench._document import load_document as load_document
 from sockspec.bench._report import render_section as render_section
 
-__all__ = ["EXIT_BENCH", "EXIT_IMPLEMENTATION", "EXIT_INTERRUPTED", "configure", "render_section", "run"]
+__all__ = [
+    "EXIT_BENCH",
+    "EXIT_IMPLEMENTATION",
+    "EXIT_INTERRUPTED",
+    "configure",
+    "load_document",
+    "render_section",
+    "run",
+]

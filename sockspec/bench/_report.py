@@ -216,10 +216,18 @@ def _html_table(mode: str, entry: dict[str, Any], order: list[str], baselines: l
     return f"<h4>{escape(head)}</h4>\n" + "\n".join(body)
 
 
+#: Scoped to the section's own classes, so that it can sit inside another report's page.
+_SECTION_STYLE = (
+    "table.sockspec-bench{border-collapse:collapse;margin:6px 0 18px}"
+    ".sockspec-bench th,.sockspec-bench td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}"
+    ".sockspec-bench td:first-child{text-align:left}.sockspec-performance .note{color:#6e7781}"
+)
+
+
 def render_section(doc: dict[str, Any]) -> str:
     """The performance section: charts and tables, as an HTML fragment another report can embed."""
     parts = [
-        "<section class='sockspec-performance'><h2>Performance</h2>",
+        f"<style>{_SECTION_STYLE}</style><section class='sockspec-performance'><h2>Performance</h2>",
         f"<p>{escape(doc['implementation']['name'])}: <code>{escape(' '.join(doc['implementation']['command']))}"
         f"</code><br>{escape(doc['machine']['pinning'])}; median of {doc['settings']['repeat']} runs of "
         f"{doc['settings']['duration']:g} s after {doc['settings']['warmup']:g} s warm-up; command: "
@@ -253,12 +261,7 @@ def render_section(doc: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-_STYLE = (
-    "body{font-family:sans-serif;margin:24px}code{font-size:90%}"
-    "table.sockspec-bench{border-collapse:collapse;margin:6px 0 18px}"
-    ".sockspec-bench th,.sockspec-bench td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}"
-    ".sockspec-bench td:first-child{text-align:left}.note{color:#6e7781}"
-)
+_PAGE_STYLE = "body{font-family:sans-serif;margin:24px}code{font-size:90%}"
 
 
 def render_html(doc: dict[str, Any]) -> str:
@@ -266,5 +269,5 @@ def render_html(doc: dict[str, Any]) -> str:
     title = f"sockspec bench: {doc['implementation']['name']}"
     return (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-        f"<style>{_STYLE}</style></head><body>\n<h1>{escape(title)}</h1>\n{render_section(doc)}\n</body></html>\n"
+        f"<style>{_PAGE_STYLE}</style></head><body>\n<h1>{escape(title)}</h1>\n{render_section(doc)}\n</body></html>\n"
     )
