@@ -82,11 +82,17 @@ SNTP_SERVER = tuple(
         "version",
         "originate",
         "stratum",
+        "poll",
+        "leap",
+        "timestamps",
+        "reference-id",
         "offset",
         "ignores-malformed",
         "no-amplification",
     )
 )
+#: The server recipes' SHOULD requirements.
+SNTP_SERVER_SHOULD = ("s10.sntp_server.era-2036",)
 ECHO_SERVER = tuple(
     f"s11.echo_server.{name}"
     for name in (
@@ -123,11 +129,12 @@ CRASH_FAILS = {
 }
 CRASH_NON_STRICT = {
     "s05.byte_order.value",
+    *SNTP_SERVER_SHOULD,
     "s11.echo_server.binds-loopback",  # no first line at all
     "s11.echo_client.exit-codes",  # always 1
 }
 
-GARBAGE_FAILS = {*SNTP_SERVER, *ECHO_SERVER}
+GARBAGE_FAILS = {*SNTP_SERVER, *ECHO_SERVER} - {"s10.sntp_server.reference-id"}
 # s11.echo_server.binds-loopback passes: the banner is right.
 
 SLOW_FAILS = {
@@ -145,6 +152,7 @@ class Fake:
     fails: set[str]
     non_strict: set[str]
     bound: float  # seconds of wall time for the child run, about twice the measured
+    not_applicable: frozenset[str] = frozenset()  # requirements whose cases are N/A against this fake
 
     @property
     def path(self) -> Path:
@@ -209,7 +217,15 @@ FAKES = {
         bound=8,
     ),
     # measured 2.5 s
-    "garbage": Fake("garbage.py", _specs("s10_sntp_server", "s11_echo_server"), GARBAGE_FAILS, set(), bound=6),
+    "garbage": Fake(
+        "garbage.py",
+        _specs("s10_sntp_server", "s11_echo_server"),
+        GARBAGE_FAILS,
+        set(SNTP_SERVER_SHOULD),
+        bound=6,
+        # its replies have stratum 0: the reference-id rule is for stratum 1
+        not_applicable=frozenset({"s10.sntp_server.reference-id"}),
+    ),
     # measured 5.6 s: each failing exchange waits out the kit's 2 s
     "slow": Fake(
         "slow.py",
@@ -352,8 +368,9 @@ def test_fake_fails_exactly_its_mistakes(name: str, tmp_path: Path, monkeypatch:
     assert not re.search(r"\d+ errors?\b", summary), outcome.output[-4000:]  # a kit error is no verdict
     assert outcome.data["implementation"] == fake.script  # the kit names a --impl-cmd run after its last word
     verdicts = {case["verdict"] for case in outcome.data["cases"]}
-    assert verdicts <= {"PASS", "FAIL", "NON-STRICT", "INFO"}, summary
+    assert verdicts <= {"PASS", "FAIL", "NON-STRICT", "INFO", "N/A"}, summary
     assert outcome.ids("FAIL") == fake.fails, summary
+    assert outcome.ids("N/A") == fake.not_applicable, summary
     assert outcome.ids("NON-STRICT") == fake.non_strict, summary
     assert outcome.elapsed < fake.bound, f"{name}: {outcome.elapsed:.1f} s, bound {fake.bound} s"
     assert outcome.processes == {}, "processes of the run still alive"

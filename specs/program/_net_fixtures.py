@@ -179,7 +179,7 @@ class SntpServersUnderTest:
 
     def get(self, offset: float = 0) -> ServerUnderTest:
         if offset not in self._servers:
-            args = ("--port", "0") + (("--offset", f"{offset:g}") if offset else ())
+            args = ("--port", "0") + ((f"--offset={float(offset)!r}",) if offset else ())
             self._servers[offset] = ServerUnderTest(self.programs, "sntp-server", *args)
         return self._servers[offset]
 
@@ -486,7 +486,7 @@ def recording(relay: TcpProxy | DatagramRelay, title: str, into: list[tuple[str,
         into.append((title, relay.transcript()))
 
 
-def _utc(text: str) -> float:
+def utc_seconds(text: str) -> float:
     return float(calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")))
 
 
@@ -508,7 +508,7 @@ class SntpClients(Scenarios):
             return float(scenario.get("offset", 0))
         with self._lock:  # fixed once, so one kit server serves both recipes
             if clock not in self._clock_offsets:
-                self._clock_offsets[clock] = round(_utc(clock) - time.time(), 3)
+                self._clock_offsets[clock] = round(utc_seconds(clock) - time.time(), 3)
             return self._clock_offsets[clock]
 
     def make(
@@ -725,20 +725,32 @@ class Header:
     version: int
     mode: int
     stratum: int
+    poll: int
+    ref_id: bytes
+    reference: int
     originate: int
+    receive: int
     transmit: int
 
     @classmethod
     def parse(cls, data: bytes) -> Header | None:
         if len(data) < HEADER.size:
             return None
-        first, stratum, _poll, _precision, _delay, _disp, _ref_id, _ref, orig, _recv, xmit = HEADER.unpack_from(data)
-        return cls(first >> 6, first >> 3 & 7, first & 7, stratum, orig, xmit)
+        first, stratum, poll, _precision, _delay, _disp, ref_id, ref, orig, recv, xmit = HEADER.unpack_from(data)
+        return cls(first >> 6, first >> 3 & 7, first & 7, stratum, poll, ref_id, ref, orig, recv, xmit)
 
 
-def request(version: int, transmit: int) -> bytes:
+def request(version: int, transmit: int, poll: int = 0) -> bytes:
     """A client request (mode 3) with ``transmit`` as its transmit timestamp."""
-    return HEADER.pack(version << 3 | 3, 0, 0, 0, 0, 0, bytes(4), 0, 0, 0, transmit)
+    return HEADER.pack(version << 3 | 3, 0, poll, 0, 0, 0, bytes(4), 0, 0, 0, transmit)
+
+
+def ntp_to_unix(timestamp: int) -> float:
+    """Unix time of a 64-bit NTP timestamp by RFC 4330 §3's era rule: a clear top bit means 2036-2104."""
+    seconds = timestamp >> 32
+    if not seconds & 0x8000_0000:
+        seconds += 1 << 32
+    return seconds - 2_208_988_800 + (timestamp & 0xFFFF_FFFF) / 2**32
 
 
 def sentinel_transmit() -> int:

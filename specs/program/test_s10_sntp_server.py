@@ -13,12 +13,16 @@ comes before it answered something that deserved none.
 
 from __future__ import annotations
 
+import re
+import time
+
 import ntplib
 import pytest
 
 from sockspec import expect_equal, expect_that, params
 from sockspec.checks import attach
 from sockspec.errors import IUTProtocolError, IUTTimeout
+from sockspec.outcomes import not_applicable
 from sockspec.servers.proxy import DatagramRelay
 from specs.program import _net_fixtures as net
 
@@ -151,3 +155,85 @@ def test_no_amplification(iut_sntp_servers, case):
             actual=f"{total} in {len(answers)} replies",
         )
         expect_sentinel_answered(case.description, sentinel, server)
+
+
+def raw_reply(server: net.ServerUnderTest, version: int, poll: int = 0) -> net.Header:
+    """The header of the one reply to a raw client request; no single full reply fails the case."""
+    __tracebackhide__ = True
+    answers, _ = net.probe(server.get().port, net.request(version, net.sentinel_transmit(), poll))
+    expect_equal("number of replies to the request", len(answers), 1)
+    header = net.Header.parse(answers[0])
+    expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
+    assert header is not None
+    return header
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.poll"))
+def test_poll_is_copied(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    poll = case["input"]["poll"]
+    with net.evidence("sntp-server", server.describe):
+        header = raw_reply(server, case["input"]["version"], poll)
+        expect_equal(f"poll of the reply to a request with poll {poll}", header.poll, poll)
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.leap"))
+def test_leap_indicator(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    with net.evidence("sntp-server", server.describe):
+        expect_equal("leap indicator of the reply", raw_reply(server, case["input"]["version"]).leap, case["expect"])
+
+
+def expect_server_clock(server: net.ServerUnderTest, offset: float, tolerance: float) -> None:
+    """The receive and transmit timestamps of one reply are the kit's clock plus ``offset``, in order."""
+    __tracebackhide__ = True
+    before = time.time()
+    header = raw_reply(server, 4)
+    after = time.time()
+    low, high = before + offset - tolerance, after + offset + tolerance
+    for name in ("receive", "transmit"):
+        seen = net.ntp_to_unix(getattr(header, name))
+        expect_that(
+            f"{name} timestamp of the reply, as Unix time",
+            low <= seen <= high,
+            expected=f"{low:.3f} to {high:.3f}",
+            actual=f"{seen:.3f} ({getattr(header, name):016x})",
+        )
+    expect_that(
+        "order of the reference, receive and transmit timestamps",
+        header.reference <= header.receive <= header.transmit,
+        expected="reference <= receive <= transmit",
+        actual=f"{header.reference:016x}, {header.receive:016x}, {header.transmit:016x}",
+    )
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.timestamps"))
+def test_timestamps_are_the_server_clock(iut_sntp_servers, case):
+    offset = case["input"]["offset"]
+    server = iut_sntp_servers.get(offset)
+    with net.evidence("sntp-server", server.describe):
+        expect_server_clock(server, offset, case["expect"]["tolerance"])
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.reference-id"))
+def test_reference_id_of_a_primary_server(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    with net.evidence("sntp-server", server.describe):
+        header = raw_reply(server, case["input"]["version"])
+        if header.stratum != 1:
+            not_applicable(f"the server reports stratum {header.stratum}; the ASCII code is for stratum 1")
+        ref_id = header.ref_id.decode("latin-1")
+        expect_that(
+            "reference identifier of a stratum 1 reply",
+            re.fullmatch(case["expect"], ref_id) is not None,
+            expected=f"matching {case['expect']!r}",
+            actual=repr(header.ref_id),
+        )
+
+
+@pytest.mark.parametrize("case", params("s10.sntp_server.era-2036"))
+def test_timestamps_wrap_into_era_1(iut_sntp_servers, case):
+    offset = round(net.utc_seconds(case["input"]["server_clock"]) - time.time(), 3)
+    server = iut_sntp_servers.get(offset)
+    with net.evidence("sntp-server", server.describe):
+        expect_server_clock(server, offset, case["expect"]["tolerance"])
