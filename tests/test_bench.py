@@ -2,9 +2,8 @@
 
 The runs here are tiny (tenths of a second) and use the pure-Python
 baseline only, so they prove that the pieces fit, not how fast anything is.
-Also here, because they guard what the bench relies on: the reference SNTP
-server's fast path gives the codec's bytes, and ``echo-server --workers``
-serves and stops cleanly.
+The reference servers' fast paths that the bench measures are tested in
+``tests/reference/test_ref_server_fast_paths.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,11 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from reference.recipes._sntp_fast import ReplyBuffer
-from reference.sntp import Fault, decode, decode_request, encode_reply
 from sockspec.__main__ import main
 from sockspec.bench import EXIT_IMPLEMENTATION, EXIT_INTERRUPTED
 from sockspec.bench._report import render_html, render_section
@@ -168,35 +162,6 @@ def test_interrupt_kills_and_reaps_everything(tmp_path: Path) -> None:
     assert _processes_with(f'"port": {port}') == []
 
 
-def test_echo_server_workers_share_the_port_and_stop_together() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reference", "echo-server", "--workers", "3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=Path(__file__).parent.parent,
-        start_new_session=True,
-    )
-    try:
-        assert proc.stdout is not None
-        port = int(proc.stdout.readline().decode().rsplit(":", 1)[1])
-        deadline = time.monotonic() + 5
-        while len(children := Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()) < 2:
-            assert time.monotonic() < deadline, f"{len(children)} worker processes forked, not 2"
-            time.sleep(0.02)
-        for number in range(30):
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-                sock.sendall(f"client {number}".encode())
-                assert sock.recv(100) == f"client {number}".encode()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(5) == 0
-        for child in map(int, children):
-            assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 # --- pure pieces ---------------------------------------------------------------------
 
 
@@ -256,36 +221,3 @@ def test_charts_are_well_formed_svg() -> None:
     for svg in section.split("<svg")[1:]:
         ET.fromstring("<svg" + svg.split("</svg>")[0] + "</svg>")
     assert render_html(doc).startswith("<!DOCTYPE html>")
-
-
-# --- the reference SNTP server's fast path equals the codec ----------------------------
-
-TOLERANCE = 1 << 13  # 2 µs in 32.32 fixed point: the codec goes through a float
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    request=st.binary(min_size=0, max_size=80),
-    first=st.integers(0, 255),
-    stratum=st.integers(1, 15),
-    received_ns=st.integers(0, 4_000_000_000 * 10**9),
-    delay_ns=st.integers(0, 10**9),
-)
-def test_fast_reply_is_the_codec_reply(
-    request: bytes, first: int, stratum: int, received_ns: int, delay_ns: int
-) -> None:
-    data = bytes([first]) + request[1:] if request else b""
-    buffer = bytearray(2048)
-    buffer[: len(data)] = data
-    fast = ReplyBuffer(stratum)
-    answered = fast.answer(buffer, len(data), received_ns, received_ns + delay_ns)
-    decoded = decode_request(data)
-    assert answered == (decoded is not None)
-    if decoded is None:
-        return
-    codec = encode_reply(decoded, received_ns / 1e9, (received_ns + delay_ns) / 1e9, stratum=stratum, fault=Fault.NONE)
-    assert fast.reply[:24] == codec[:24] and fast.reply[24:32] == codec[24:32]
-    ours, theirs = decode(bytes(fast.reply)), decode(codec)
-    for field in ("reference", "receive", "transmit"):
-        gap = abs(getattr(ours, field) - getattr(theirs, field))
-        assert min(gap, (1 << 64) - gap) <= TOLERANCE, field

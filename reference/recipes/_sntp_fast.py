@@ -16,8 +16,9 @@ server and written once.  The rules are the codec's, field for field
   leaves.
 
 Times come in as integer nanoseconds (``time.time_ns()`` plus the offset),
-so the 32.32 conversion is exact integer arithmetic.  ``tests/test_bench.py``
-checks that the bytes equal the codec's for any request.
+so the 32.32 conversion is exact integer arithmetic.
+``tests/reference/test_ref_server_fast_paths.py`` checks that the bytes equal
+the codec's for any request.
 """
 
 from __future__ import annotations

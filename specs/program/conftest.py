@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 
 from sockspec import expect_that, not_applicable
-from sockspec.checks import attach, snapshot
-from sockspec.errors import IUTCrashed, IUTTimeout
-from sockspec.process import Completed, Spawned
+from sockspec.checks import attach
+from sockspec.process import Child, Completed
 from sockspec.programs import Programs
+from sockspec.shared_runs import Shared
 
 LOOPBACK = "127.0.0.1"
 #: Timeout of every socket the specs use as a peer, in seconds.
@@ -42,37 +42,9 @@ HOSTS_FILE = Path("/etc/hosts")
 # -- shared runs --------------------------------------------------------------
 
 
-class Shared:
-    """Scenarios run once per session; each later reader gets the transcripts attached again.
-
-    A scenario's result, or the ``IUTError`` it raised (a hang, a crash), is
-    kept, so every requirement that judges the run sees the same evidence.
-    """
-
-    def __init__(self) -> None:
-        self._done: dict[Any, tuple[Any, BaseException | None, list[dict[str, str]]]] = {}
-
-    def get(self, key: Any, make: Callable[[], Any]) -> Any:
-        if key not in self._done:
-            before = len(snapshot()[1])
-            try:
-                value, error = make(), None
-            except (IUTTimeout, IUTCrashed) as exc:
-                value, error = None, exc
-            self._done[key] = (value, error, snapshot()[1][before:])
-            if error is not None:
-                raise error
-            return value
-        value, error, transcripts = self._done[key]
-        for transcript in transcripts:
-            attach(transcript["title"], transcript["text"])
-        if error is not None:
-            raise error
-        return value
-
-
 @pytest.fixture(scope="session")
 def shared() -> Shared:
+    """Runs that several cases judge, made once for the session (see ``sockspec.shared_runs``)."""
     return Shared()
 
 
@@ -236,50 +208,19 @@ def hosts_ipv4_of(name: str, hosts: Path = HOSTS_FILE) -> list[str]:
 # -- servers under test -------------------------------------------------------
 
 
-class Started(Spawned):
-    """A server recipe that announced itself with its first ``lines`` lines.
+class Started(Child):
+    """A server recipe that announced itself with its first ``lines`` lines, stopped within ``SERVER_WAIT``.
 
-    The kit's ``Programs.spawn`` wants ``HOST:PORT`` on the first line; the
-    tutorial's servers print ``('127.0.0.1', N)`` (socket-modes) or option
-    states before the port (reuse-server), so these specs wait for lines and
-    parse them themselves.  ``first_lines`` holds them, stripped.
+    ``Programs.spawn`` wants ``HOST:PORT`` on the first line; the tutorial's
+    servers print ``('127.0.0.1', N)`` (socket-modes) or option states before
+    the port (reuse-server), so these specs parse ``first_lines`` themselves.
     """
 
     def __init__(self, argv: Sequence[str], *, lines: int, ready_timeout: float) -> None:
-        self.wanted = lines
-        self.first_lines: list[str] = []
-        super().__init__(argv, ready_timeout=ready_timeout)
-
-    def _read_banner(self, timeout: float) -> bytes:
-        match = self.out.wait_for(re.compile(rb"\A(?:[^\n]*\n){%d}" % self.wanted), timeout)
-        if match is None:
-            if self.out.closed:
-                self.proc.wait(1)
-                raise IUTCrashed(
-                    f"{' '.join(self.argv)!r} exited with status {self.proc.returncode} after printing "
-                    f"{self.stdout!r}; expected {self.wanted} lines first",
-                    stderr=self.stderr_text(),
-                )
-            raise IUTTimeout(
-                f"{' '.join(self.argv)!r} printed {self.stdout!r} within {timeout:g} s; expected {self.wanted} lines",
-                stderr=self.stderr_text(),
-            )
-        self.first_lines = [line.rstrip() for line in match.group(0).decode("utf-8", "replace").splitlines()]
-        return b"127.0.0.1:0"  # the base class wants an address; the specs read the port from the lines
-
-    def describe(self) -> str:
-        return (
-            f"command: {' '.join(self.argv)}\nexit status: {self.proc.poll()}\n"
-            f"--- stdout ---\n{self.stdout.decode('utf-8', 'replace')[-4000:]}--- stderr ---\n{self.stderr_text()}"
-        )
+        super().__init__(argv, ready_timeout=ready_timeout, ready_lines=lines)
 
     def stop_with(self, signum: int, timeout: float = SERVER_WAIT) -> int:
-        """Send ``signum`` and return the exit status once the output is complete (``IUTTimeout`` if it runs on)."""
-        self.signal(signum)
-        code = self.wait(timeout)
-        self.out.join(1.0)
-        self.err.join(1.0)
-        return code
+        return super().stop_with(signum, timeout)
 
 
 ServerStarter = Callable[..., Started]

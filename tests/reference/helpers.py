@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +56,11 @@ class Server:
 
 @contextmanager
 def server(recipe: str, *args: str, lines: int = 1) -> Iterator[Server]:
-    """Start a server recipe, wait for its ``lines``-th line, kill and reap it at the end."""
+    """Start a server recipe, wait for its ``lines``-th line, kill and reap it at the end.
+
+    The server leads its own process group, and the whole group is killed, so
+    worker processes it forked (``echo-server --workers``) never outlive a test.
+    """
     # bufsize=0: no user-space buffer, so select() on stdout tells the truth.
     proc = subprocess.Popen(
         command(recipe, *args),
@@ -65,6 +69,7 @@ def server(recipe: str, *args: str, lines: int = 1) -> Iterator[Server]:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         started = Server(proc, "")
@@ -72,8 +77,8 @@ def server(recipe: str, *args: str, lines: int = 1) -> Iterator[Server]:
             started.first_line = started.readline().rstrip("\n")
         yield started
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        with suppress(ProcessLookupError, PermissionError):  # the group is gone already
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(TIMEOUT)
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
