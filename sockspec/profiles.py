@@ -21,6 +21,8 @@ matching parts of the chosen profile (the reference profile by default).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shlex
 import tomllib
@@ -135,19 +137,45 @@ def resolve_implementation(profile: str | None, module: str | None, command: str
     changes: dict[str, Any] = {"expectations": {}, "source": impl.source + " + command line", "version": ""}
     if module is not None:
         changes.update(api_module=module, api_command=())
+    prefix: tuple[str, ...] = ()
     if command is not None:
         prefix = tuple(shlex.split(command))
         if not prefix:
             raise KitUsageError("--impl-cmd: the command prefix is empty")
         changes["program_prefix"] = prefix
-    name = _shorthand_name(impl.name if profile else "", module, command)
+    name = _shorthand_name(impl.name if profile else "", module, prefix)
     return replace(impl, **changes, name=name)
 
 
-def _shorthand_name(base: str, module: str | None, command: str | None) -> str:
+#: Longest name made from shorthands: it names the report files, ``reports/<name>.html``.
+_NAME_CAP = 64
+
+
+def _shorthand_name(base: str, module: str | None, prefix: tuple[str, ...]) -> str:
+    """A short, file-name-safe name for a run given by shorthands, e.g. ``naive.py`` or ``reference+mymod``."""
     parts = [base] if base else []
     if module is not None:
         parts.append(module)
-    if command is not None:
-        parts.append(Path(shlex.split(command)[-1]).name if shlex.split(command) else "cmd")
-    return re.sub(r"[^A-Za-z0-9_.+-]+", "-", "+".join(parts)).strip("-") or "iut"
+    if prefix:
+        parts.append(_command_name(prefix))
+    safe = [re.sub(r"[^A-Za-z0-9_.+]+", "-", part).strip("-.") for part in parts]
+    return "+".join(part for part in safe if part)[:_NAME_CAP].rstrip("+-.") or "iut"
+
+
+def _command_name(prefix: tuple[str, ...]) -> str:
+    """What a command prefix runs: ``-m``'s module, else its first argument that is a file, else the program.
+
+    Inline code (``-c``, ``-e``) has no name of its own, so it is named by the
+    program, the option and a short hash of the code: recognisable, and two
+    different scripts do not overwrite each other's reports.
+    """
+    program = Path(prefix[0]).name
+    words = iter(prefix[1:])
+    for word in words:
+        if word == "-m":
+            return next(words, program)
+        if word in ("-c", "-e"):
+            return f"{program}{word}-{hashlib.sha256(next(words, '').encode()).hexdigest()[:6]}"
+        if os.path.isfile(word):  # unlike Path.is_file, False (not OSError) for an over-long word
+            return Path(word).name
+    return program

@@ -366,7 +366,7 @@ def test_fake_fails_exactly_its_mistakes(name: str, tmp_path: Path, monkeypatch:
     summary = _summary_line(outcome.output)
     assert outcome.code == 1, outcome.output[-4000:]
     assert not re.search(r"\d+ errors?\b", summary), outcome.output[-4000:]  # a kit error is no verdict
-    assert outcome.data["implementation"] == fake.script  # the kit names a --impl-cmd run after its last word
+    assert outcome.data["implementation"] == fake.script  # the kit names a --impl-cmd run after the script it runs
     verdicts = {case["verdict"] for case in outcome.data["cases"]}
     assert verdicts <= {"PASS", "FAIL", "NON-STRICT", "INFO", "N/A"}, summary
     assert outcome.ids("FAIL") == fake.fails, summary

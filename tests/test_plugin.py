@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
+
+from sockspec.profiles import resolve_implementation
 
 pytest_plugins = ["pytester"]
 
@@ -223,3 +227,47 @@ def test_bad_profile_is_a_usage_error(kit: pytest.Pytester, profile: str, messag
     result, _ = run(kit, SOURCE, "--impl", "bad.toml")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str()
+
+
+# --- the name of a run given by shorthands (it names reports/<name>.html) ---------------------
+
+
+@pytest.fixture
+def scripts(tmp_path: Path) -> Path:
+    for name in ("naive.py", "impl"):
+        (tmp_path / name).write_text("")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("{python} {dir}/naive.py", "naive.py"),  # the script, not the interpreter
+        ("{python} -X dev -u {dir}/naive.py", "naive.py"),
+        ("{python} -m reference", "reference"),
+        ("{dir}/impl serve --fast", "impl"),  # arguments that are not files are not the script
+        ("'/opt/my impl/bin/echo server'", "echo-server"),
+        ("{python} {dir}/" + "x" * 300 + ".py", "python"),  # no such file
+    ],
+)
+def test_impl_cmd_names_what_it_runs(scripts: Path, command: str, name: str) -> None:
+    assert resolve_implementation(None, None, command.replace("{dir}", str(scripts))).name == name
+
+
+def test_impl_cmd_with_inline_code_gets_a_short_distinct_name() -> None:
+    first = resolve_implementation(None, None, "{python} -c 'import socket, sys; " + "x = 1; " * 200 + "'").name
+    second = resolve_implementation(None, None, "{python} -c 'import sys; sys.exit(5)'").name
+    assert re.fullmatch(r"python-c-[0-9a-f]{6}", first) and re.fullmatch(r"python-c-[0-9a-f]{6}", second)
+    assert first != second
+
+
+def test_shorthand_names_join_profile_module_and_command(scripts: Path) -> None:
+    assert resolve_implementation("reference", "my.mod", f"{{python}} {scripts}/naive.py").name == (
+        "reference+my.mod+naive.py"
+    )
+    assert resolve_implementation(None, "my.mod", None).name == "my.mod"
+
+
+def test_shorthand_name_is_capped() -> None:
+    name = resolve_implementation(None, "m" * 300, None).name
+    assert name == "m" * 64
