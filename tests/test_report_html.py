@@ -1,4 +1,4 @@
-"""``--bench-json``: a saved bench result becomes the HTML report's performance section."""
+"""The HTML report: its performance section (``--bench-json``) and what it does with broken spec files."""
 
 from __future__ import annotations
 
@@ -136,3 +136,12 @@ def test_the_section_needs_the_html_report(kit: pytest.Pytester) -> None:
 def test_the_schema_is_a_valid_2020_12_schema() -> None:
     schema_path = Path(__file__).resolve().parent.parent / "sockspec" / "schemas" / "bench.schema.json"
     jsonschema.Draft202012Validator.check_schema(json.loads(schema_path.read_text()))
+
+
+def test_a_collection_error_is_reported_not_an_internal_error(kit: pytest.Pytester) -> None:
+    kit.makepyfile(**{"specs/test_broken.py": "import no_such_module_anywhere\n"})
+    result = kit.runpytest_subprocess("specs", "-p", "no:cacheprovider", "--report-dir", "out")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert "ERROR collecting specs/test_broken.py" in result.stdout.str()
+    assert "test_broken.py" in (kit.path / "out" / "reference.html").read_text()
