@@ -176,10 +176,11 @@ FAKES = {
             "s06_socket_modes",
             "s07_http_get",
             "s09_reuse_server",
-            "s10_sntp_time",
+            "s10_time_clients",
             "s11_echo_server",
             "s11_echo_client",
-        ),
+        )
+        + _reqs("s03.*", "s06.*", "s07.*", "s09.*", "s10.sntp_time.*", "s11.*"),  # its ntp-time is the reference's
         NAIVE_FAILS,
         NAIVE_NON_STRICT,
         bound=13,
@@ -188,7 +189,7 @@ FAKES = {
     "hang": Fake(
         "hang.py",
         (
-            *_specs("s07_http_get", "s10_sntp_time", "s10_sntp_server", "s11_echo_server", "s11_echo_client"),
+            *_specs("s07_http_get", "s10_time_clients", "s10_sntp_server", "s11_echo_server", "s11_echo_client"),
             "--io-timeout",
             "1",
             *_reqs(

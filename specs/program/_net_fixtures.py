@@ -58,8 +58,6 @@ PEER_TIMEOUT = 2.0
 CTIME = (
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 123]\d \d\d:\d\d:\d\d \d{4}"
 )
-CTIME_LINE = re.compile(rf"^{CTIME}$")
-TIME_LINE = re.compile(rf"^\tTime=({CTIME})$")
 TRACEBACK = "Traceback (most recent call last)"
 
 _KIT_SNTP = pytest.StashKey[SntpServers]()
