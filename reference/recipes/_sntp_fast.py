@@ -2,15 +2,14 @@
 
 The codec (``reference.sntp``) builds a validated ``Packet`` per request,
 which costs more CPU than the two system calls around it.  A fault-free
-reply differs from the request it answers only in fields this module writes
-straight into a reused 48-byte buffer; everything else is constant per
-server and written once.  The rules are the codec's, field for field
-(RFC 4330 §5, "server operations"):
+reply differs from the request it answers only in the version, the poll and
+the four timestamps, which this module writes straight into a reused
+48-byte buffer; every other field, leap indicator and mode included, is the
+codec's own reply to a template request, written once.  Which datagrams get
+a reply is the codec's rule too (``wants_reply``), so the two paths cannot
+drift apart; the fields follow RFC 4330 §6 (server operations):
 
-- answer only a datagram of at least 48 bytes in client mode (3) with a
-  version from 1 to 4; ignore anything else;
-- leap 0, the request's version, mode 4 (server);
-- the request's poll; this server's stratum, precision and reference id;
+- the request's version and poll, copied;
 - reference and receive timestamps: when the request arrived; originate:
   the request's transmit timestamp, bit for bit; transmit: when the reply
   leaves.
@@ -25,7 +24,7 @@ from __future__ import annotations
 
 import struct
 
-from reference.sntp import Fault, Packet, encode_reply
+from reference.sntp import Fault, Packet, encode_reply, wants_reply
 
 __all__ = ["ReplyBuffer", "ntp_from_ns"]
 
@@ -34,8 +33,7 @@ _EPOCH_NS = 2_208_988_800 * 1_000_000_000
 _MASK = (1 << 64) - 1
 #: The four timestamps: reference, originate, receive, transmit.
 _TIMES = struct.Struct("!QQQQ")
-_MODE_CLIENT = 3
-_MODE_SERVER = 4
+#: The version's three bits in a header's first octet.
 _VERSION_BITS = 0b00111000
 
 
@@ -48,18 +46,18 @@ class ReplyBuffer:
     """One reused reply; :meth:`answer` fills it for a request, or says the request gets none."""
 
     def __init__(self, stratum: int) -> None:
-        # The constant fields, exactly as the codec writes them.
-        template = encode_reply(Packet(version=4, mode=_MODE_CLIENT), 0.0, 0.0, stratum=stratum, fault=Fault.NONE)
+        # The constant fields, exactly as the codec writes them for any request.
+        template = encode_reply(Packet(version=4, mode=3), 0.0, 0.0, stratum=stratum, fault=Fault.NONE)
         self.reply = bytearray(template)
+        self._leap_and_mode = template[0] & ~_VERSION_BITS
 
     def answer(self, request: bytearray, size: int, received_ns: int, transmitted_ns: int) -> bool:
         """Fill :attr:`reply` for the ``size``-byte ``request``; False when it deserves no reply."""
         first = request[0]
-        version = first & _VERSION_BITS
-        if size < 48 or (first & 0b111) != _MODE_CLIENT or not 0b001000 <= version <= 0b100000:
+        if not wants_reply(first, size):
             return False
         reply = self.reply
-        reply[0] = version | _MODE_SERVER
+        reply[0] = self._leap_and_mode | first & _VERSION_BITS
         reply[2] = request[2]  # poll
         received = ((received_ns + _EPOCH_NS) << 32) // 1_000_000_000 & _MASK
         transmitted = ((transmitted_ns + _EPOCH_NS) << 32) // 1_000_000_000 & _MASK

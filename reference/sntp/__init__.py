@@ -14,7 +14,7 @@ Server::
 
     request = decode_request(data)          # None: ignore the datagram
     if request is not None:
-        sock.sendto(encode_reply(request, received, time.time()), peer)
+        sock.sendto(encode_reply(request, received, time.time(), stratum=1), peer)
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from reference.sntp._packet import encode as encode
 from reference.sntp._server import Fault as Fault
 from reference.sntp._server import decode_request as decode_request
 from reference.sntp._server import encode_reply as encode_reply
+from reference.sntp._server import wants_reply as wants_reply
 from reference.sntp._timestamps import to_ntp as to_ntp
 from reference.sntp._timestamps import to_unix as to_unix
 
@@ -57,4 +58,5 @@ __all__ = [
     "to_ntp",
     "to_unix",
     "validate_reply",
+    "wants_reply",
 ]

@@ -8,6 +8,11 @@ from reference.sntp._packet import Packet, encode
 from reference.sntp._timestamps import to_unix
 
 
+def _printable(code: bytes) -> str:
+    """A kiss code as text, any byte that is not printable ASCII as ``\\xNN``, so that it fits on one line."""
+    return "".join(chr(byte) if 0x20 <= byte < 0x7F else f"\\x{byte:02x}" for byte in code)
+
+
 def encode_request(transmit: int) -> bytes:
     """A 48-byte client request whose first byte is the tutorial's ``0x1b``.
 
@@ -36,7 +41,7 @@ def validate_reply(packet: Packet, sent_transmit: int | None) -> float:
     # Stratum 0 comes first: a Kiss-o'-Death usually also carries leap 3, and
     # its kiss code is the useful part.
     if packet.stratum == STRATUM_KISS:
-        raise KissOfDeath(packet.ref_id.rstrip(b"\0").decode("ascii", "backslashreplace"))
+        raise KissOfDeath(_printable(packet.ref_id.rstrip(b"\0")))
     if packet.leap == LEAP_UNSYNCHRONISED:
         raise Unsynchronised("server clock is unsynchronised (leap indicator 3)")
     # "the Transmit Timestamp field is 0 ... discard the server message"

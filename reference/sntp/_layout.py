@@ -48,4 +48,3 @@ NTP_UNIX_OFFSET = 2_208_988_800
 ERA_SECONDS = 1 << 32
 #: One second in the 32.32 fixed-point format.
 ONE_SECOND = 1 << 32
-TIMESTAMP_MASK = (1 << 64) - 1

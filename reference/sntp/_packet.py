@@ -60,6 +60,11 @@ class Packet:
                 raise ValueError(f"{name} must be an integer in {low}..{high}, got {value!r}")
 
 
+def split_first_octet(first: int) -> tuple[int, int, int]:
+    """Leap indicator, version and mode packed in a header's first octet (2, 3 and 3 bits)."""
+    return first >> 6, first >> 3 & 0b111, first & 0b111
+
+
 def encode(packet: Packet) -> bytes:
     """The 48 bytes of ``packet``."""
     return PACKET.pack(
@@ -82,10 +87,11 @@ def decode(data: bytes) -> Packet:
     if len(data) < PACKET_SIZE:
         raise ShortPacket(f"packet is {len(data)} bytes, shorter than the {PACKET_SIZE} of an SNTP header")
     first, stratum, poll, precision, delay, dispersion, ref_id, ref, orig, recv, xmit = PACKET.unpack_from(data)
+    leap, version, mode = split_first_octet(first)
     return Packet(
-        leap=first >> 6,
-        version=first >> 3 & 0b111,
-        mode=first & 0b111,
+        leap=leap,
+        version=version,
+        mode=mode,
         stratum=stratum,
         poll=poll,
         precision=precision,

@@ -13,6 +13,7 @@ from dataclasses import replace
 from enum import Enum
 
 from reference.sntp._layout import (
+    LEAP_NO_WARNING,
     LEAP_UNSYNCHRONISED,
     MODE_CLIENT,
     MODE_SERVER,
@@ -20,9 +21,8 @@ from reference.sntp._layout import (
     PACKET_SIZE,
     STRATUM_KISS,
     SUPPORTED_VERSIONS,
-    TIMESTAMP_MASK,
 )
-from reference.sntp._packet import Packet, decode, encode
+from reference.sntp._packet import Packet, decode, encode, split_first_octet
 from reference.sntp._timestamps import to_ntp
 
 #: log2 of the clock's precision in seconds: about a microsecond.
@@ -42,6 +42,7 @@ class Fault(Enum):
     KISS_RATE = "kiss-RATE"
     KISS_DENY = "kiss-DENY"
     KISS_RSTR = "kiss-RSTR"
+    KISS_NON_ASCII = "kiss-non-ascii"
     WRONG_ORIGINATE = "wrong-originate"
     ZERO_TRANSMIT = "zero-transmit"
     SHORT = "short"
@@ -58,7 +59,8 @@ _SPOIL: dict[Fault, Callable[[Packet], Packet]] = {
     Fault.KISS_RATE: _kiss(b"RATE"),
     Fault.KISS_DENY: _kiss(b"DENY"),
     Fault.KISS_RSTR: _kiss(b"RSTR"),
-    Fault.WRONG_ORIGINATE: lambda reply: replace(reply, originate=(reply.originate + ONE_SECOND) & TIMESTAMP_MASK),
+    Fault.KISS_NON_ASCII: _kiss(bytes((0xFE, 0xFF, 0x00, 0x01))),
+    Fault.WRONG_ORIGINATE: lambda reply: replace(reply, originate=reply.originate ^ ONE_SECOND),
     Fault.ZERO_TRANSMIT: lambda reply: replace(reply, transmit=0),
     Fault.SHORT: lambda reply: reply,  # cut to size after encoding
     Fault.WRONG_MODE: lambda reply: replace(reply, mode=MODE_CLIENT),
@@ -66,19 +68,21 @@ _SPOIL: dict[Fault, Callable[[Packet], Packet]] = {
 }
 
 
-def decode_request(data: bytes) -> Packet | None:
-    """The request in ``data``, or ``None`` if a server must ignore it.
+def wants_reply(first_octet: int, size: int) -> bool:
+    """Whether a ``size``-byte datagram opening with ``first_octet`` is a request a server answers.
 
-    A server answers only a full header in client mode with a version it
-    knows; anything else (including garbage) gets no reply, so it can neither
-    crash the server nor turn it into a reflector.
+    Only a full header in client mode with a version this server knows;
+    anything else (including garbage) gets no reply, so it can neither crash
+    the server nor turn it into a reflector.  The sntp-server's fast path
+    applies this same rule to the raw bytes.
     """
-    if len(data) < PACKET_SIZE:
-        return None
-    request = decode(data)
-    if request.mode != MODE_CLIENT or request.version not in SUPPORTED_VERSIONS:
-        return None
-    return request
+    _, version, mode = split_first_octet(first_octet)
+    return size >= PACKET_SIZE and mode == MODE_CLIENT and version in SUPPORTED_VERSIONS
+
+
+def decode_request(data: bytes) -> Packet | None:
+    """The request in ``data``, or ``None`` if a server must ignore it (see :func:`wants_reply`)."""
+    return decode(data) if data and wants_reply(data[0], len(data)) else None
 
 
 def encode_reply(
@@ -86,17 +90,17 @@ def encode_reply(
     received: float,
     transmitted: float,
     *,
-    stratum: int = 1,
+    stratum: int,
     fault: Fault = Fault.NONE,
 ) -> bytes:
     """The reply to ``request``, which arrived at Unix time ``received`` and leaves at ``transmitted``.
 
-    Fields follow RFC 4330 §5 (server operations): version and poll copied
+    Fields follow RFC 4330 §6 (server operations): version and poll copied
     from the request, mode 4, originate copied from the request's transmit.
     The reply is never longer than 48 bytes, so never longer than a request.
     """
     reply = Packet(
-        leap=0,
+        leap=LEAP_NO_WARNING,
         version=request.version,
         mode=MODE_SERVER,
         stratum=stratum,

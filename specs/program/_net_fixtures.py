@@ -345,10 +345,15 @@ def expect_exit_code(what: str, done: Completed, code: int) -> None:
     expect_equal(f"exit status of {what}", done.returncode, code)
 
 
-def accepted_times(started: float, ended: float, offset: float, tolerance: float) -> list[str]:
-    """Every ctime line a correct client may print for a server clock ``offset`` seconds ahead."""
-    low = math.floor(started + offset - tolerance)
-    high = math.floor(ended + offset + tolerance)
+def accepted_times(started: float, ended: float, offset: float, early: int, late: int) -> list[str]:
+    """Every ctime line a correct client may print for a server clock ``offset`` seconds ahead.
+
+    The server's transmit time falls between ``started`` and ``ended`` on its
+    clock, so a client that truncates prints one of those seconds; ``late``
+    more allow for rounding, ``early`` fewer for nothing the kit knows of.
+    """
+    low = math.floor(started + offset) - early
+    high = math.floor(ended + offset) + late
     return [time.ctime(t) for t in range(low, high + 1)]
 
 
@@ -724,6 +729,7 @@ class Header:
     mode: int
     stratum: int
     poll: int
+    precision: int
     ref_id: bytes
     reference: int
     originate: int
@@ -734,8 +740,8 @@ class Header:
     def parse(cls, data: bytes) -> Header | None:
         if len(data) < HEADER.size:
             return None
-        first, stratum, poll, _precision, _delay, _disp, ref_id, ref, orig, recv, xmit = HEADER.unpack_from(data)
-        return cls(first >> 6, first >> 3 & 7, first & 7, stratum, poll, ref_id, ref, orig, recv, xmit)
+        first, stratum, poll, precision, _delay, _disp, ref_id, ref, orig, recv, xmit = HEADER.unpack_from(data)
+        return cls(first >> 6, first >> 3 & 7, first & 7, stratum, poll, precision, ref_id, ref, orig, recv, xmit)
 
 
 def request(version: int, transmit: int, poll: int = 0) -> bytes:

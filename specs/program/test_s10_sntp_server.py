@@ -184,6 +184,17 @@ def test_leap_indicator(iut_sntp_servers, case):
         expect_equal("leap indicator of the reply", raw_reply(server, case["input"]["version"]).leap, case["expect"])
 
 
+@pytest.mark.parametrize("case", params("s10.sntp_server.precision"))
+def test_precision(iut_sntp_servers, case):
+    server = iut_sntp_servers.get(0)
+    low, high = case["accept"]
+    with net.evidence("sntp-server", server.describe):
+        precision = raw_reply(server, case["input"]["version"]).precision
+        expect_that(
+            "precision of the reply (log2 s)", low <= precision <= high, expected=f"{low} to {high}", actual=precision
+        )
+
+
 def expect_server_clock(server: net.ServerUnderTest, offset: float, tolerance: float) -> None:
     """The receive and transmit timestamps of one reply are the kit's clock plus ``offset``, in order."""
     __tracebackhide__ = True

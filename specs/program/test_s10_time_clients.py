@@ -90,13 +90,24 @@ def test_request_datagram(sntp_clients, case):
     expect_in("version of the request", header.version, [1, 2, 3, 4])
 
 
+@pytest.mark.parametrize("case", params("s10.sntp_time.request-fields"))
+def test_request_fields_are_zero(sntp_clients, case):
+    recipe = recipe_of(case)
+    run = sntp_clients.run(recipe, case["input"])
+    expect_equal(f"number of datagrams {recipe} sent", len(run.requests), 1)
+    data = run.requests[0]
+    expect_that(f"length of the request of {recipe}", len(data) >= 48, expected="at least 48 bytes", actual=len(data))
+    expect_equal("leap indicator of the request", data[0] >> 6, 0)
+    expect_equal("request bytes 1-39, stratum to receive timestamp, as hex", data[1:40].hex(), bytes(39).hex())
+
+
 @pytest.mark.parametrize("case", both("server-time") + both("era-2036"))
 def test_prints_the_server_time(sntp_clients, case):
     recipe = recipe_of(case)
     run = sntp_clients.run(recipe, case["input"])
     net.expect_exit_code(recipe, run.done, 0)
     printed = [m.group(1) for m in map(OUTPUT[recipe].time_line.match, run.done.lines) if m]
-    accepted = net.accepted_times(run.started, run.ended, run.offset, case["expect"]["tolerance"])
+    accepted = net.accepted_times(run.started, run.ended, run.offset, case["expect"]["early"], case["expect"]["late"])
     expect_in(f"time printed by {recipe} (server clock {run.offset:+g} s)", printed[0] if printed else None, accepted)
 
 

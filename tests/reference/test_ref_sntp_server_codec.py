@@ -19,8 +19,8 @@ def request(**changes: int) -> Packet:
     return Packet(**fields)  # type: ignore[arg-type]
 
 
-def reply(fault: Fault = Fault.NONE, **options: int) -> bytes:
-    return encode_reply(request(), RECEIVED, TRANSMITTED, fault=fault, **options)
+def reply(fault: Fault = Fault.NONE, stratum: int = 1) -> bytes:
+    return encode_reply(request(), RECEIVED, TRANSMITTED, stratum=stratum, fault=fault)
 
 
 class TestDecodeRequest:
@@ -51,7 +51,7 @@ class TestDecodeRequest:
         parsed = decode_request(data)
         if parsed is not None:
             for fault in Fault:
-                assert len(encode_reply(parsed, RECEIVED, TRANSMITTED, fault=fault)) <= len(data)
+                assert len(encode_reply(parsed, RECEIVED, TRANSMITTED, stratum=1, fault=fault)) <= len(data)
 
 
 class TestReply:
@@ -64,7 +64,7 @@ class TestReply:
         assert packet.transmit == to_ntp(TRANSMITTED)
 
     def test_version_is_echoed(self) -> None:
-        data = encode_reply(request(version=4), RECEIVED, TRANSMITTED)
+        data = encode_reply(request(version=4), RECEIVED, TRANSMITTED, stratum=1)
         assert decode(data).version == 4
 
     def test_secondary_stratum_names_an_address(self) -> None:
@@ -81,6 +81,7 @@ class TestReply:
             (Fault.KISS_RATE, sntp.KissOfDeath),
             (Fault.KISS_DENY, sntp.KissOfDeath),
             (Fault.KISS_RSTR, sntp.KissOfDeath),
+            (Fault.KISS_NON_ASCII, sntp.KissOfDeath),
             (Fault.WRONG_ORIGINATE, sntp.WrongOriginate),
             (Fault.ZERO_TRANSMIT, sntp.ZeroTransmit),
             (Fault.SHORT, sntp.ShortPacket),
@@ -99,6 +100,7 @@ class TestReply:
             "kiss-RATE",
             "kiss-DENY",
             "kiss-RSTR",
+            "kiss-non-ascii",
             "wrong-originate",
             "zero-transmit",
             "short",
@@ -109,6 +111,13 @@ class TestReply:
     def test_kiss_code_is_named(self) -> None:
         with pytest.raises(sntp.KissOfDeath, match="DENY"):
             validate_reply(decode(reply(Fault.KISS_DENY)), SENT)
+
+    def test_a_non_ascii_kiss_code_is_shown_escaped(self) -> None:
+        with pytest.raises(sntp.KissOfDeath, match=r"\\xfe\\xff\\x00\\x01"):
+            validate_reply(decode(reply(Fault.KISS_NON_ASCII)), SENT)
+
+    def test_wrong_originate_is_one_second_off(self) -> None:
+        assert abs(decode(reply(Fault.WRONG_ORIGINATE)).originate - SENT) == 1 << 32
 
     def test_short_reply_is_shorter_than_a_header(self) -> None:
         assert len(reply(Fault.SHORT)) < 48
