@@ -42,7 +42,8 @@ class TerminalSummary:
                     if key == "id":
                         tr.write_line(f"  {label} ({count}): {cases[0].message}")
                     else:
-                        tr.write_line(f"  {label} ({count}, {len({c.requirement.id for c in cases})} requirements)")
+                        reqs = len({c.requirement.id for c in cases})
+                        tr.write_line(f"  {label} ({count}, {reqs} requirement{'s' if reqs > 1 else ''})")
         for req_id in self.state.stale_expectations:
             tr.write_line(
                 f"STALE EXPECTATION: {req_id} passed every case but {self.state.implementation.source} "

@@ -161,6 +161,13 @@ def test_req_option_selects_by_id(kit: pytest.Pytester) -> None:
     assert result.ret == 0
 
 
+def test_a_run_with_no_spec_case_keeps_the_last_report(kit: pytest.Pytester) -> None:
+    (kit.path / "out.json").write_text('{"the": "last report"}')
+    result, data = run(kit, SOURCE, "--req", "s99.*")
+    assert data == {"the": "last report"}
+    result.stdout.fnmatch_lines(["sockspec: no spec case ran, so out.json was left as it was"])
+
+
 def test_bad_impl_module_is_a_usage_error(kit: pytest.Pytester) -> None:
     result, _ = run(kit, SOURCE, "--impl-module", "no_such_module_xyz")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
