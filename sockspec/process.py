@@ -24,7 +24,7 @@ from typing import IO, Self
 
 from sockspec.errors import IUTCrashed, IUTTimeout
 
-__all__ = ["OUTPUT_CAP", "Child", "Completed", "Spawned", "kill_all", "run", "spawn"]
+__all__ = ["OUTPUT_CAP", "Child", "Completed", "Spawned", "kill_all", "kill_group", "run", "spawn"]
 
 #: Most bytes kept from one stream of one child; the rest is read and dropped.
 OUTPUT_CAP = 8 * 1024 * 1024
@@ -32,8 +32,8 @@ OUTPUT_CAP = 8 * 1024 * 1024
 _live: dict[int, subprocess.Popen[bytes]] = {}
 
 
-def _kill_group(proc: subprocess.Popen[bytes], grace: float = 0.5) -> None:
-    """SIGTERM the child's process group, then SIGKILL it, then reap."""
+def kill_group(proc: subprocess.Popen[bytes], grace: float = 0.5) -> None:
+    """SIGTERM the process group ``proc`` leads, give it ``grace`` seconds, SIGKILL what is left, reap ``proc``."""
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -48,7 +48,7 @@ def _kill_group(proc: subprocess.Popen[bytes], grace: float = 0.5) -> None:
 def kill_all() -> None:
     """Kill and reap every child still alive (teardown of last resort)."""
     for proc in list(_live.values()):
-        _kill_group(proc, grace=0.2)
+        kill_group(proc, grace=0.2)
 
 
 atexit.register(kill_all)
@@ -171,7 +171,7 @@ def run(
             )
         return Completed(tuple(argv), proc.returncode, out, err, time.monotonic() - start)
     finally:
-        _kill_group(proc)
+        kill_group(proc)
 
 
 _ADDRESS = re.compile(rb"(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d{1,5})\b")
@@ -316,7 +316,7 @@ class Child:
 
     def stop(self) -> None:
         """Kill the child's whole process group and reap it (idempotent)."""
-        _kill_group(self.proc)
+        kill_group(self.proc)
         self.out.join(1.0)
         self.err.join(1.0)
         for stream in (self.proc.stdout, self.proc.stderr):

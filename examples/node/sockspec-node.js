@@ -16,7 +16,8 @@ const dgram = require('dgram');
 const dns = require('dns');
 const net = require('net');
 const os = require('os');
-const util = require('util');
+
+const { STRERROR, GAI_ERRORS, uvName } = require('./cpython-errors');
 
 const PROG = 'node examples/node/sockspec-node.js';
 
@@ -100,50 +101,6 @@ process.on('unhandledRejection', (err) => {
 process.stdout.on('error', () => exitWith(EXIT.FAILURE));
 
 // -- errors as CPython words them ---------------------------------------------
-
-const STRERROR = {
-  EACCES: 'Permission denied',
-  EADDRINUSE: 'Address already in use',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  EAFNOSUPPORT: 'Address family not supported by protocol',
-  EAGAIN: 'Resource temporarily unavailable',
-  EBADF: 'Bad file descriptor',
-  ECONNABORTED: 'Software caused connection abort',
-  ECONNREFUSED: 'Connection refused',
-  ECONNRESET: 'Connection reset by peer',
-  EHOSTUNREACH: 'No route to host',
-  EINVAL: 'Invalid argument',
-  EMFILE: 'Too many open files',
-  ENETDOWN: 'Network is down',
-  ENETUNREACH: 'Network is unreachable',
-  ENOBUFS: 'No buffer space available',
-  ENOTCONN: 'Transport endpoint is not connected',
-  EPERM: 'Operation not permitted',
-  EPIPE: 'Broken pipe',
-  ETIMEDOUT: 'Connection timed out',
-};
-
-const GAI_ERRORS = {
-  EAI_BADFLAGS: [-1, 'Bad value for ai_flags'],
-  EAI_NONAME: [-2, 'Name or service not known'],
-  EAI_AGAIN: [-3, 'Temporary failure in name resolution'],
-  EAI_FAIL: [-4, 'Non-recoverable failure in name resolution'],
-  EAI_NODATA: [-5, 'No address associated with hostname'],
-  EAI_FAMILY: [-6, 'ai_family not supported'],
-  EAI_SOCKTYPE: [-7, 'ai_socktype not supported'],
-  EAI_SERVICE: [-8, 'Servname not supported for ai_socktype'],
-  EAI_ADDRFAMILY: [-9, 'Address family for hostname not supported'],
-  EAI_MEMORY: [-10, 'Memory allocation failure'],
-};
-
-function uvName(errno) {
-  if (typeof errno !== 'number') return undefined;
-  try {
-    return util.getSystemErrorName(errno);
-  } catch (e) {
-    return undefined;
-  }
-}
 
 /** The last of several errors (Node's happy eyeballs gathers one per address tried). */
 function lastError(err) {
@@ -623,6 +580,16 @@ function sntpTime(args) {
 
 // -- recipes ------------------------------------------------------------------
 
+/** --timeout, as echo-client and sntp-time both take it. */
+const TIMEOUT_OPTION = {
+  flag: '--timeout',
+  dest: 'timeout',
+  metavar: 'TIMEOUT',
+  type: types.positiveSeconds,
+  fallback: 2,
+  help: 'seconds each socket operation may take (default: 2)',
+};
+
 const RECIPES = [
   {
     name: 'echo-server',
@@ -659,14 +626,7 @@ const RECIPES = [
         fallback: 'utf-8',
         help: 'text encoding on the wire (default: utf-8)',
       },
-      {
-        flag: '--timeout',
-        dest: 'timeout',
-        metavar: 'TIMEOUT',
-        type: types.positiveSeconds,
-        fallback: 2,
-        help: 'seconds each socket operation may take (default: 2)',
-      },
+      TIMEOUT_OPTION,
     ],
   },
   {
@@ -677,14 +637,7 @@ const RECIPES = [
     options: [
       { flag: '--server', dest: 'server', metavar: 'SERVER', required: true, help: 'SNTP server host name or address' },
       { flag: '--port', dest: 'port', metavar: 'PORT', type: types.port, fallback: 123, help: 'server port (default: 123)' },
-      {
-        flag: '--timeout',
-        dest: 'timeout',
-        metavar: 'TIMEOUT',
-        type: types.positiveSeconds,
-        fallback: 2,
-        help: 'seconds each socket operation may take (default: 2)',
-      },
+      TIMEOUT_OPTION,
     ],
   },
 ];

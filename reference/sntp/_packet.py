@@ -28,6 +28,21 @@ _RANGES: dict[str, tuple[int, int]] = {
 }
 
 
+#: The fields after the first octet, in the order of ``PACKET``.
+_WIRE_FIELDS = (
+    "stratum",
+    "poll",
+    "precision",
+    "root_delay",
+    "root_dispersion",
+    "ref_id",
+    "reference",
+    "originate",
+    "receive",
+    "transmit",
+)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Packet:
     """One SNTP header, every field raw as on the wire.
@@ -67,39 +82,14 @@ def split_first_octet(first: int) -> tuple[int, int, int]:
 
 def encode(packet: Packet) -> bytes:
     """The 48 bytes of ``packet``."""
-    return PACKET.pack(
-        packet.leap << 6 | packet.version << 3 | packet.mode,
-        packet.stratum,
-        packet.poll,
-        packet.precision,
-        packet.root_delay,
-        packet.root_dispersion,
-        packet.ref_id,
-        packet.reference,
-        packet.originate,
-        packet.receive,
-        packet.transmit,
-    )
+    first = packet.leap << 6 | packet.version << 3 | packet.mode
+    return PACKET.pack(first, *(getattr(packet, name) for name in _WIRE_FIELDS))
 
 
 def decode(data: bytes) -> Packet:
     """Parse the header at the start of ``data``; bytes past 48 (extensions, MAC) are ignored."""
     if len(data) < PACKET_SIZE:
         raise ShortPacket(f"packet is {len(data)} bytes, shorter than the {PACKET_SIZE} of an SNTP header")
-    first, stratum, poll, precision, delay, dispersion, ref_id, ref, orig, recv, xmit = PACKET.unpack_from(data)
+    first, *rest = PACKET.unpack_from(data)
     leap, version, mode = split_first_octet(first)
-    return Packet(
-        leap=leap,
-        version=version,
-        mode=mode,
-        stratum=stratum,
-        poll=poll,
-        precision=precision,
-        root_delay=delay,
-        root_dispersion=dispersion,
-        ref_id=ref_id,
-        reference=ref,
-        originate=orig,
-        receive=recv,
-        transmit=xmit,
-    )
+    return Packet(leap=leap, version=version, mode=mode, **dict(zip(_WIRE_FIELDS, rest, strict=True)))

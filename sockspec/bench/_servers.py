@@ -13,7 +13,6 @@ import contextlib
 import importlib.util
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from typing import Protocol
 
 from sockspec.errors import IUTCrashed, IUTError, IUTTimeout
 from sockspec.implementation import Implementation
-from sockspec.process import spawn
+from sockspec.process import kill_group, spawn
 
 from ._system import Pinning, pin_group, pinned
 
@@ -225,14 +224,7 @@ class _Chronyd:
         return self._proc.poll() is None
 
     def stop(self) -> None:
-        if self._proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pgid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._proc.wait(2)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pgid, signal.SIGKILL)
-        self._proc.wait()
+        kill_group(self._proc, grace=2)
         self._log.close()
 
     def stderr_text(self) -> str:

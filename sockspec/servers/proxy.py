@@ -369,20 +369,27 @@ class TcpProxy(_Relay):
         for thread in link.threads:
             thread.start()
 
+    def _receive(self, link: _Link, source: socket.socket, side: str, sink: socket.socket) -> bytes | None:
+        """The next bytes from ``source``; None once it failed (link aborted) or ended (EOF passed to ``sink``)."""
+        try:
+            data = source.recv(_READ)
+        except OSError as exc:
+            if not self._stopping.is_set():
+                self._record.add(link.number, NOTE, note=f"reading from the {side} failed: {exc}")
+            link.abort()
+            return None
+        if not data:
+            self._record.add(link.number, NOTE, note=f"{side} closed its sending side (EOF)")
+            _quietly_shutdown(sink, socket.SHUT_WR)
+            return None
+        return data
+
     def _forward(self, link: _Link) -> None:
         """Client to server, as it comes; the client's half-close is passed on."""
         try:
             while True:
-                try:
-                    data = link.client.recv(_READ)
-                except OSError as exc:
-                    if not self._stopping.is_set():
-                        self._record.add(link.number, NOTE, note=f"reading from the client failed: {exc}")
-                    link.abort()
-                    return
-                if not data:
-                    self._record.add(link.number, NOTE, note="client closed its sending side (EOF)")
-                    _quietly_shutdown(link.upstream, socket.SHUT_WR)
+                data = self._receive(link, link.client, "client", link.upstream)
+                if data is None:
                     return
                 self._record.add(link.number, CLIENT_TO_SERVER, data)
                 try:
@@ -403,16 +410,8 @@ class TcpProxy(_Relay):
                 if policy.close_after is not None and delivered >= policy.close_after and delivered > 0:
                     self._cut(link, delivered)
                     return
-                try:
-                    data = link.upstream.recv(_READ)
-                except OSError as exc:
-                    if not self._stopping.is_set():
-                        self._record.add(link.number, NOTE, note=f"reading from the server failed: {exc}")
-                    link.abort()
-                    return
-                if not data:
-                    self._record.add(link.number, NOTE, note="server closed its sending side (EOF)")
-                    _quietly_shutdown(link.client, socket.SHUT_WR)
+                data = self._receive(link, link.upstream, "server", link.client)
+                if data is None:
                     return
                 view = memoryview(data)
                 while view:

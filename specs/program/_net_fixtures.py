@@ -37,7 +37,7 @@ from typing import Any
 
 import pytest
 
-from sockspec import expect_equal, expect_that
+from sockspec import expect_that
 from sockspec.checks import attach
 from sockspec.errors import IUTError, KitUsageError
 from sockspec.process import Completed, Spawned, spawn
@@ -46,8 +46,8 @@ from sockspec.programs import Programs
 from sockspec.requirements import Vector
 from sockspec.servers.proxy import DatagramRelay, Delivery, TcpProxy, hexdump
 from sockspec.servers.sntp import SntpServers, SntpSetup, reference_argv, reference_env
+from specs.program.conftest import LOOPBACK, expect_exit_nonzero, unlistened_port
 
-LOOPBACK = "127.0.0.1"
 #: The client's --timeout when a vector gives none: long enough for a loaded machine.
 CLIENT_TIMEOUT = 2.0
 #: How much longer than its --timeout the kit lets a client run before killing it.
@@ -265,14 +265,9 @@ def output(done: Completed) -> str:
 
 
 def expect_failure_exit(what: str, done: Completed) -> None:
-    """A non-zero exit status, by exiting rather than by dying of a signal, and no traceback."""
+    """A non-zero exit status, by exiting rather than by dying of a signal, and no traceback on either stream."""
     __tracebackhide__ = True
-    expect_that(
-        f"exit status of {what}",
-        done.returncode > 0,
-        expected="a non-zero exit status (an error exit, not a crash by signal)",
-        actual=done.returncode,
-    )
+    expect_exit_nonzero(what, done)
     text = output(done)
     expect_that(
         f"output of {what}",
@@ -338,11 +333,6 @@ def expect_duration(what: str, seconds: float, low: float, high: float) -> None:
         expected=f"between {low:g} and {high:g} s",
         actual=round(seconds, 3),
     )
-
-
-def expect_exit_code(what: str, done: Completed, code: int) -> None:
-    __tracebackhide__ = True
-    expect_equal(f"exit status of {what}", done.returncode, code)
 
 
 def accepted_times(started: float, ended: float, offset: float, early: int, late: int) -> list[str]:
@@ -562,14 +552,6 @@ def _never_accepting() -> Iterator[int]:
         yield int(sock.getsockname()[1])
 
 
-@contextmanager
-def _refusing() -> Iterator[int]:
-    """A port bound by a socket that never listens: a connection to it is refused."""
-    with stdlib.socket(stdlib.AF_INET, stdlib.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        yield int(sock.getsockname()[1])
-
-
 class EchoClients(Scenarios):
     """The IUT's echo-client against the kit's echo server behind the kit's TCP proxy, or no server."""
 
@@ -606,7 +588,7 @@ class EchoClients(Scenarios):
                 raise RuntimeError("a scenario with a 'host' needs the resolver sandbox")  # a spec bug
             return ClientRun(*run(7, "--host", scenario["host"]))
         if server in ("silent", "refused"):
-            with _never_accepting() if server == "silent" else _refusing() as port:
+            with _never_accepting() if server == "silent" else unlistened_port() as port:
                 return ClientRun(*run(port), port=port)
         proxy = TcpProxy(self.kit_echo.address, Delivery(**scenario.get("delivery", {})), timeout=PEER_TIMEOUT)
         with recording(proxy, "bytes on the wire, via the kit's proxy to the kit's echo server", transcripts):

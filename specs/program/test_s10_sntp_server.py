@@ -54,6 +54,23 @@ def expect_sentinel_answered(what: str, sentinel: list[bytes], server: net.Serve
     )
 
 
+def one_reply(server: net.ServerUnderTest, datagram: bytes) -> net.Header:
+    """The header of the one reply to ``datagram``; anything but one full reply fails the case."""
+    __tracebackhide__ = True
+    answers, _ = net.probe(server.get().port, datagram)
+    expect_equal("number of replies to the request", len(answers), 1)
+    header = net.Header.parse(answers[0])
+    expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
+    assert header is not None
+    return header
+
+
+def raw_reply(server: net.ServerUnderTest, version: int, poll: int = 0) -> net.Header:
+    """The header of the one reply to a raw client request with a fresh transmit timestamp."""
+    __tracebackhide__ = True
+    return one_reply(server, net.request(version, net.sentinel_transmit(), poll))
+
+
 @pytest.mark.parametrize("case", params("s10.sntp_server.port-zero"))
 def test_port_zero_prints_the_port(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
@@ -73,11 +90,7 @@ def test_reply_mode(iut_sntp_servers, case):
         if case["input"]["client"] == "ntplib":
             expect_equal("mode of the reply to ntplib", ntplib_query(port, case["input"]["version"]).mode, 4)
             return
-        answers, _ = net.probe(port, bytes.fromhex(case["input"]["hex"]))
-        expect_equal("number of replies to the tutorial's request", len(answers), 1)
-        header = net.Header.parse(answers[0])
-        expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
-        assert header is not None
+        header = one_reply(server, bytes.fromhex(case["input"]["hex"]))
         expect_equal("mode of the reply to the tutorial's request", header.mode, 4)
 
 
@@ -98,14 +111,8 @@ def test_originate_is_our_transmit(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     transmit = int(case["input"]["transmit"], 16)
     with net.evidence("sntp-server", server.describe):
-        answers, _ = net.probe(server.get().port, net.request(case["input"]["version"], transmit))
-        expect_equal("number of replies to the request", len(answers), 1)
-        header = net.Header.parse(answers[0])
-        expect_equal(
-            "originate timestamp of the reply, as hex",
-            f"{header.originate:016x}" if header else f"a {len(answers[0])}-byte reply",
-            f"{transmit:016x}",
-        )
+        header = one_reply(server, net.request(case["input"]["version"], transmit))
+        expect_equal("originate timestamp of the reply, as hex", f"{header.originate:016x}", f"{transmit:016x}")
 
 
 @pytest.mark.parametrize("case", params("s10.sntp_server.stratum"))
@@ -155,17 +162,6 @@ def test_no_amplification(iut_sntp_servers, case):
             actual=f"{total} in {len(answers)} replies",
         )
         expect_sentinel_answered(case.description, sentinel, server)
-
-
-def raw_reply(server: net.ServerUnderTest, version: int, poll: int = 0) -> net.Header:
-    """The header of the one reply to a raw client request; no single full reply fails the case."""
-    __tracebackhide__ = True
-    answers, _ = net.probe(server.get().port, net.request(version, net.sentinel_transmit(), poll))
-    expect_equal("number of replies to the request", len(answers), 1)
-    header = net.Header.parse(answers[0])
-    expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
-    assert header is not None
-    return header
 
 
 @pytest.mark.parametrize("case", params("s10.sntp_server.poll"))

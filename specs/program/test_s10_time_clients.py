@@ -29,6 +29,7 @@ import pytest
 from sockspec import expect_equal, expect_in, expect_that, params
 from sockspec.requirements import Vector
 from specs.program import _net_fixtures as net
+from specs.program.conftest import expect_exit
 
 sntp_clients = net.sntp_clients
 kit_sntp = net.kit_sntp
@@ -77,7 +78,7 @@ def failed_run(sntp_clients, case: Vector, sandbox: Any = None) -> tuple[str, ne
 def test_transcript(sntp_clients, case):
     recipe = recipe_of(case)
     run = sntp_clients.run(recipe, case["input"])
-    net.expect_exit_code(recipe, run.done, 0)
+    expect_exit(recipe, run.done, 0)
     net.expect_transcript(recipe, run.done, case["expect"], {"port": run.port})
 
 
@@ -111,7 +112,7 @@ def test_request_fields_are_zero(sntp_clients, case):
 def test_prints_the_server_time(sntp_clients, case):
     recipe = recipe_of(case)
     run = sntp_clients.run(recipe, case["input"])
-    net.expect_exit_code(recipe, run.done, 0)
+    expect_exit(recipe, run.done, 0)
     printed = [m.group(1) for m in map(OUTPUT[recipe].time_line.match, run.done.lines) if m]
     accepted = net.accepted_times(run.started, run.ended, run.offset, case["expect"]["early"], case["expect"]["late"])
     expect_in(f"time printed by {recipe} (server clock {run.offset:+g} s)", printed[0] if printed else None, accepted)
@@ -145,5 +146,5 @@ def test_unresolvable_server(sntp_clients, resolver_sandbox, case):
 def test_exit_codes(sntp_clients, request, case):
     recipe = recipe_of(case)
     run = sntp_clients.run(recipe, case["input"], sandbox=sandbox_for(request, case))
-    net.expect_exit_code(recipe, run.done, case["expect"]["exit_code"])
+    expect_exit(recipe, run.done, case["expect"]["exit_code"])
     net.expect_message(recipe, run.done, case["expect"]["message"])

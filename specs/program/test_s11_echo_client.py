@@ -21,6 +21,7 @@ import pytest
 
 from sockspec import expect_equal, expect_that, params
 from specs.program import _net_fixtures as net
+from specs.program.conftest import expect_exit
 
 echo_clients = net.echo_clients
 kit_echo = net.kit_echo
@@ -62,7 +63,7 @@ def test_prints_the_whole_reply(echo_clients, case):
         expected="a line " + " or ".join(map(repr, accepted)),
         actual=[line for line in run.done.lines if RECEIVED.match(line)] or run.done.lines,
     )
-    net.expect_exit_code("echo-client", run.done, 0)
+    expect_exit("echo-client", run.done, 0)
 
 
 @pytest.mark.parametrize("case", params("s11.echo_client.early-close"))
@@ -102,5 +103,5 @@ def test_unresolvable_host(echo_clients, resolver_sandbox, case):
 @pytest.mark.parametrize("case", params("s11.echo_client.exit-codes"))
 def test_exit_codes(echo_clients, request, case):
     run = echo_clients.run(case["input"], sandbox=sandbox_for(request, case))
-    net.expect_exit_code("echo-client", run.done, case["expect"]["exit_code"])
+    expect_exit("echo-client", run.done, case["expect"]["exit_code"])
     net.expect_message("echo-client", run.done, case["expect"]["message"])

@@ -23,6 +23,8 @@ from typing import IO
 
 import pytest
 
+from sockspec.process import kill_group
+
 ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
 #: How long a server may take to print the line that names its port.
@@ -125,14 +127,7 @@ class ServerProcess:
 
     def stop(self) -> None:
         """Kill the whole process group and reap it (idempotent)."""
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(2)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signal.SIGKILL)
-        self.proc.wait()
+        kill_group(self.proc, grace=2)
         for thread in self._threads:
             thread.join(2)
         for stream in (self.proc.stdout, self.proc.stderr):

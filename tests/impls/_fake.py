@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from typing import NoReturn
@@ -76,3 +77,13 @@ def exit_on_stop_signals() -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+
+
+def echo_listener(host: str, port: int, backlog: int) -> socket.socket:
+    """A listening TCP socket (SO_REUSEADDR), announced with the echo-server's first line."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind((host, port))
+    server.listen(backlog)
+    say("Echo server listening on {}:{}".format(*server.getsockname()))
+    return server

@@ -18,7 +18,7 @@ import socket
 import threading
 from typing import NoReturn
 
-from _fake import dispatch, exit_on_stop_signals, parser, port, say
+from _fake import dispatch, echo_listener, exit_on_stop_signals, parser, port, say
 
 #: leap 3, version 7, mode 3; stratum 0; every other header field zero; then a tail.
 SNTP_REPLY = bytes([3 << 6 | 7 << 3 | 3, 0]) + bytes(46) + b"\x5a" * 20
@@ -44,11 +44,7 @@ def _flip(conn: socket.socket) -> None:
 def echo_server(argv: list[str]) -> NoReturn:
     host, number = _options("echo-server", argv)
     exit_on_stop_signals()
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind((host, number))
-    server.listen(128)
-    say("Echo server listening on {}:{}".format(*server.getsockname()))
+    server = echo_listener(host, number, 128)
     while True:
         conn, _ = server.accept()
         threading.Thread(target=_flip, args=(conn,), daemon=True).start()

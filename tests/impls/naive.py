@@ -24,9 +24,33 @@ import struct
 import sys
 import time
 
-from _fake import ADDRESS_ERROR, delegate, dispatch, exit_on_stop_signals, fail, parser, port, positive, say
+from _fake import (
+    ADDRESS_ERROR,
+    delegate,
+    dispatch,
+    echo_listener,
+    exit_on_stop_signals,
+    fail,
+    parser,
+    port,
+    positive,
+    say,
+)
 
 NTP_TO_UNIX = 2_208_988_800
+
+
+def connect(host: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection, or the reference's one-line error and exit code for why there is none."""
+    peer = f"{host}:{port}"
+    try:
+        return socket.create_connection((host, port), timeout=timeout)
+    except socket.gaierror as exc:
+        fail(f"{ADDRESS_ERROR}: {peer}: {exc}", 3)
+    except TimeoutError:
+        fail(f"Timed out after {timeout:g} s talking to {peer}", 7)
+    except OSError as exc:
+        fail(f"Connection error: {peer}: {exc}", 4)
 
 
 def echo_server(argv: list[str]) -> int:
@@ -35,11 +59,7 @@ def echo_server(argv: list[str]) -> int:
     p.add_argument("--port", type=port, default=0)
     p.add_argument("--idle-timeout", type=float, default=0)
     args = p.parse_args(argv)
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
-        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind((args.host, args.port))
-        server.listen(5)
-        say("Echo server listening on {}:{}".format(*server.getsockname()))
+    with echo_listener(args.host, args.port, 5) as server:
         while True:
             client, _ = server.accept()
             with client:
@@ -61,14 +81,7 @@ def echo_client(argv: list[str]) -> int:
     args = p.parse_args(argv)
     peer = f"{args.host}:{args.port}"
     say(f"Connecting to {args.host} port {args.port}")
-    try:
-        sock = socket.create_connection((args.host, args.port), timeout=args.timeout)
-    except socket.gaierror as exc:
-        fail(f"{ADDRESS_ERROR}: {peer}: {exc}", 3)
-    except TimeoutError:
-        fail(f"Timed out after {args.timeout:g} s talking to {peer}", 7)
-    except OSError as exc:
-        fail(f"Connection error: {peer}: {exc}", 4)
+    sock = connect(args.host, args.port, args.timeout)
     with sock:
         say(f"Sending: {args.message}")
         try:
@@ -142,14 +155,7 @@ def http_get(argv: list[str]) -> int:
     p.add_argument("--timeout", type=positive, default=5.0)
     args = p.parse_args(argv)
     peer = f"{args.host}:{args.port}"
-    try:
-        sock = socket.create_connection((args.host, args.port), timeout=args.timeout)
-    except socket.gaierror as exc:
-        fail(f"{ADDRESS_ERROR}: {peer}: {exc}", 3)
-    except TimeoutError:
-        fail(f"Timed out after {args.timeout:g} s talking to {peer}", 7)
-    except OSError as exc:
-        fail(f"Connection error: {peer}: {exc}", 4)
+    sock = connect(args.host, args.port, args.timeout)
     with sock:
         try:
             sock.sendall(f"GET {args.file} HTTP/1.0\r\n\r\n".encode())

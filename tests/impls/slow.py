@@ -15,7 +15,7 @@ import threading
 import time
 from typing import NoReturn
 
-from _fake import dispatch, exit_on_stop_signals, parser, port, say
+from _fake import dispatch, echo_listener, exit_on_stop_signals, parser, port
 
 #: Seconds between two bytes of the echo.
 BYTE_GAP = 0.1
@@ -39,11 +39,7 @@ def echo_server(argv: list[str]) -> NoReturn:
     p.add_argument("--port", type=port, default=0)
     args, _ = p.parse_known_args(argv)
     exit_on_stop_signals()
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind((args.host, args.port))
-    server.listen(128)
-    say("Echo server listening on {}:{}".format(*server.getsockname()))
+    server = echo_listener(args.host, args.port, 128)
     while True:
         conn, _ = server.accept()
         threading.Thread(target=_trickle, args=(conn,), daemon=True).start()
