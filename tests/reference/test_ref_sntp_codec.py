@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reference import sntp
@@ -85,6 +85,8 @@ class TestPacket:
         assert decode(data) == packet
 
     @given(st.binary(min_size=48, max_size=120))
+    @example(bytes(48))
+    @example(b"\xff" * 48)  # every field at its largest: the ranges must not be one short
     def test_any_48_bytes_decode_and_re_encode(self, data: bytes) -> None:
         assert encode(decode(data)) == data[:48]
 
