@@ -21,25 +21,14 @@ import jsonschema
 
 from sockspec.errors import KitUsageError
 from sockspec.requirements import SECTION_TITLES
+from sockspec.verdicts import WORST_FIRST, Verdict
 
 __all__ = ["Matrix", "build_matrix", "load_report", "render_html", "render_markdown"]
 
 _SCHEMA = Path(__file__).with_name("schemas") / "report.schema.json"
 
-#: Worst first: a cell shows the first of these that any of its cases has.
-CELL_ORDER = ("FAIL", "NON-STRICT", "EXPECTED-FAIL", "PASS", "INFO", "UNSUPPORTED", "N/A")
-_MET = {"PASS", "INFO"}
-_JUDGED = {"PASS", "INFO", "FAIL", "NON-STRICT", "EXPECTED-FAIL"}
-_COLOURS = {
-    "PASS": ("#dafbe1", "#1a7f37"),
-    "INFO": ("#ddf4ff", "#0969da"),
-    "FAIL": ("#ffebe9", "#cf222e"),
-    "NON-STRICT": ("#fff8c5", "#9a6700"),
-    "EXPECTED-FAIL": ("#fbefff", "#8250df"),
-    "UNSUPPORTED": ("#f6f8fa", "#6e7781"),
-    "N/A": ("#f6f8fa", "#6e7781"),
-    "": ("#ffffff", "#8c959f"),
-}
+#: (background, text) of a cell whose requirement the implementation did not run.
+_NOT_RUN_COLOURS = ("#ffffff", "#8c959f")
 
 
 @dataclass(frozen=True)
@@ -82,15 +71,15 @@ class Matrix:
     requirements: dict[str, dict[str, Any]]
     cases: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
-    def cell(self, impl: str, req_id: str) -> str:
-        """The worst verdict of ``impl`` on ``req_id``, or '' if it was not run."""
+    def cell(self, impl: str, req_id: str) -> Verdict | None:
+        """The worst verdict of ``impl`` on ``req_id``, or ``None`` if it was not run."""
         verdicts = {c["verdict"] for c in self.cases.get((impl, req_id), [])}
-        return next((v for v in CELL_ORDER if v in verdicts), "")
+        return next((v for v in WORST_FIRST if v in verdicts), None)
 
     def score(self, impl: str) -> tuple[int, int]:
         """(requirements met, requirements judged) for ``impl``."""
         cells = [self.cell(impl, req_id) for req_id in self.requirements]
-        return sum(c in _MET for c in cells), sum(c in _JUDGED for c in cells)
+        return sum(c is not None and c.met for c in cells), sum(c is not None and c.judged for c in cells)
 
     def sections(self) -> dict[int, list[str]]:
         """Requirement IDs grouped by section, both in order."""
@@ -134,10 +123,10 @@ details{margin:4px 0}pre{background:#f6f8fa;padding:6px;overflow-x:auto;font-siz
 """
 
 
-def _cell_html(verdict: str, href: str, count: int) -> str:
-    bg, fg = _COLOURS[verdict]
-    text = escape(verdict) if verdict else "not run"
-    link = f'<a href="#{href}" title="{count} case(s)">{text}</a>' if verdict else text
+def _cell_html(verdict: Verdict | None, href: str, count: int) -> str:
+    bg, fg = _NOT_RUN_COLOURS if verdict is None else (verdict.tint, verdict.colour)
+    text = "not run" if verdict is None else escape(verdict)
+    link = text if verdict is None else f'<a href="#{href}" title="{count} case(s)">{text}</a>'
     return f'<td class="cell" style="background:{bg};color:{fg}">{link}</td>'
 
 
@@ -165,9 +154,7 @@ def render_html(matrix: Matrix) -> str:
                 f"<tr><td class='req' title='{escape(meta['statement'], quote=True)}'>{escape(req_id)}</td>"
                 f"<td>{escape(meta['level'])}</td>{cells}</tr>"
             )
-    legend = "".join(
-        f"<span style='background:{_COLOURS[v][0]};color:{_COLOURS[v][1]}'>{escape(v)}</span>" for v in CELL_ORDER
-    )
+    legend = "".join(f"<span style='background:{v.tint};color:{v.colour}'>{escape(v)}</span>" for v in WORST_FIRST)
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>sockspec comparison</title>"
         f"<style>{_CSS}</style></head><body><h1>sockspec comparison</h1>"
@@ -202,7 +189,7 @@ def _details_html(matrix: Matrix) -> str:
             statement = escape(matrix.requirements[req_id]["statement"])
             parts.append(
                 f"<details id='{_anchor(report.name, req_id)}'><summary>{escape(report.name)} · "
-                f"<code>{escape(req_id)}</code> · {escape(matrix.cell(report.name, req_id))} — {statement}"
+                f"<code>{escape(req_id)}</code> · {escape(matrix.cell(report.name, req_id) or '')} — {statement}"
                 f"</summary><ul>{''.join(items)}</ul></details>"
             )
     return "".join(parts)

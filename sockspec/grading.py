@@ -1,4 +1,4 @@
-"""Grade each spec case into one of the outcomes of DESIGN.md.
+"""Grade each spec case into one of the verdicts of :mod:`sockspec.verdicts`.
 
 pytest knows pass, fail, skip and xfail; a conformance verdict needs more.
 A wrapper around ``pytest_runtest_makereport`` reads the case's requirement
@@ -26,7 +26,7 @@ from sockspec.errors import IUTError
 from sockspec.outcomes import NotApplicable, Unsupported
 from sockspec.requirements import Requirement
 from sockspec.state import EXPECTATION_KEY, FACTS_KEY, REQUIREMENT_KEY, run_state
-from sockspec.verdicts import VERDICTS
+from sockspec.verdicts import Verdict
 
 __all__: list[str] = []
 
@@ -51,36 +51,36 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def _skip_verdict(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[str, str]:
+def _skip_verdict(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[Verdict, str]:
     excinfo = call.excinfo
     reason = str(excinfo.value.msg) if excinfo is not None and hasattr(excinfo.value, "msg") else ""
     if excinfo is not None and excinfo.errisinstance(Unsupported):
-        return "UNSUPPORTED", reason
+        return Verdict.UNSUPPORTED, reason
     if excinfo is not None and excinfo.errisinstance(NotApplicable):
-        return "N/A", reason
-    return "N/A", reason or "skipped"
+        return Verdict.NOT_APPLICABLE, reason
+    return Verdict.NOT_APPLICABLE, reason or "skipped"
 
 
 def _grade(
     item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, req: Requirement, strict: bool
-) -> tuple[str, str] | None:
+) -> tuple[Verdict, str] | None:
     if report.when == "teardown":
         return None
     if report.skipped:
         return _skip_verdict(call, report)
     if report.when == "setup":
         if report.failed and call.excinfo is not None and call.excinfo.errisinstance(IUTError):
-            return "FAIL", _first_line(call.excinfo.exconly())
+            return Verdict.FAIL, _first_line(call.excinfo.exconly())
         return None  # a passing setup decides nothing; a kit error stays an ERROR
     if report.passed:
-        return ("INFO" if req.level == "INFO" else "PASS"), ""
+        return (Verdict.INFO if req.level == "INFO" else Verdict.PASS), ""
     message = _first_line(call.excinfo.exconly()) if call.excinfo is not None else _first_line(report.longreprtext)
     expectation = item.stash.get(EXPECTATION_KEY, None)
     if expectation is not None:
-        return "EXPECTED-FAIL", f"{message} (expected: {expectation})"
+        return Verdict.EXPECTED_FAIL, f"{message} (expected: {expectation})"
     if req.level == "SHOULD" and not strict:
-        return "NON-STRICT", message
-    return "FAIL", message
+        return Verdict.NON_STRICT, message
+    return Verdict.FAIL, message
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -95,7 +95,8 @@ def pytest_runtest_makereport(
     if graded is None:
         return report
     verdict, message = graded
-    report.sockspec_verdict = verdict  # type: ignore[attr-defined]
+    # A plain str, which xdist can send back from a worker; the collector makes it a Verdict again.
+    report.sockspec_verdict = verdict.value  # type: ignore[attr-defined]
     report.sockspec_message = message  # type: ignore[attr-defined]
     recorded, transcripts = checks.snapshot()
     error = call.excinfo.value if call.excinfo is not None else None
@@ -104,15 +105,15 @@ def pytest_runtest_makereport(
     report.sockspec_checks = recorded  # type: ignore[attr-defined]
     report.sockspec_facts = item.stash.get(FACTS_KEY, [])  # type: ignore[attr-defined]
     report.sockspec_transcripts = transcripts  # type: ignore[attr-defined]
-    if verdict in ("FAIL", "NON-STRICT"):  # shown with the failure, so it says which promise broke
+    if verdict in (Verdict.FAIL, Verdict.NON_STRICT):  # shown with the failure, so it says which promise broke
         cites = ", ".join(citation_label(c) for c in req.cite)
         accepts = f"\naccepted variation: {req.accepts}" if req.accepts else ""
         report.sections.append(
             ("sockspec requirement", f"{req.id} [{req.level}] {req.statement}\nsource: {cites}{accepts}")
         )
-    if verdict == "NON-STRICT":
+    if verdict == Verdict.NON_STRICT:
         report.outcome = "passed"
-    elif verdict == "EXPECTED-FAIL":  # reported the way pytest reports an xfail
+    elif verdict == Verdict.EXPECTED_FAIL:  # reported the way pytest reports an xfail
         report.outcome = "skipped"
         report.wasxfail = message
     return report
@@ -120,4 +121,4 @@ def pytest_runtest_makereport(
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
     verdict = getattr(report, "sockspec_verdict", None)
-    return VERDICTS[verdict] if verdict is not None else None
+    return Verdict(verdict).teststatus if verdict is not None else None

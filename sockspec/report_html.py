@@ -15,19 +15,9 @@ from sockspec.environment import environment
 from sockspec.requirements import SECTION_TITLES
 from sockspec.results import section_counts
 from sockspec.state import RunState
-from sockspec.verdicts import verdict_order
+from sockspec.verdicts import Verdict
 
 __all__ = ["HtmlReportHooks"]
-
-_COLOURS = {
-    "PASS": "#1a7f37",
-    "FAIL": "#cf222e",
-    "NON-STRICT": "#bf8700",
-    "INFO": "#0969da",
-    "UNSUPPORTED": "#6e7781",
-    "N/A": "#6e7781",
-    "EXPECTED-FAIL": "#8250df",
-}
 
 _STYLE = (
     "<style>.sockspec-summary{border-collapse:collapse;margin:8px 0 16px}"
@@ -38,7 +28,9 @@ _STYLE = (
 
 
 def _verdict_html(verdict: str) -> str:
-    return f'<span class="sockspec-verdict" style="color:{_COLOURS.get(verdict, "inherit")}">{escape(verdict)}</span>'
+    """A verdict in its colour; anything else (a kit ERROR) in the page's."""
+    colour = next((v.colour for v in Verdict if v == verdict), "inherit")
+    return f'<span class="sockspec-verdict" style="color:{colour}">{escape(verdict)}</span>'
 
 
 class HtmlReportHooks:
@@ -71,7 +63,7 @@ class HtmlReportHooks:
 
     def section_table(self) -> str:
         """The per-section verdict table that opens the report."""
-        verdicts = verdict_order()
+        verdicts = list(Verdict)
         counts = section_counts(self.state.results)
         head = "".join(f"<th>{escape(v)}</th>" for v in verdicts)
         rows = []
@@ -82,10 +74,10 @@ class HtmlReportHooks:
             )
         total = {v: sum(c.get(v, 0) for c in counts.values()) for v in verdicts}
         total_cells = "".join(f"<td><b>{total[v] or ''}</b></td>" for v in verdicts)
-        conforms = total["FAIL"] == 0
+        conforms = total[Verdict.FAIL] == 0
         headline = (
             f"<h2>{escape(self.state.implementation.name)}: "
-            f"{_verdict_html('PASS') if conforms else _verdict_html('FAIL')} "
+            f"{_verdict_html(Verdict.PASS if conforms else Verdict.FAIL)} "
             f"{'conforms' if conforms else 'does not conform'}</h2>"
         )
         return (

@@ -16,6 +16,7 @@ import pytest
 from sockspec.environment import environment
 from sockspec.results import as_dict, section_counts
 from sockspec.state import RunState
+from sockspec.verdicts import Verdict
 
 __all__ = ["REPORT_FORMAT", "JsonReport"]
 
@@ -43,7 +44,7 @@ class JsonReport:
             "started": self.started,
             "duration": round(time.time() - self.started, 3),
             "exitstatus": exitstatus,
-            "conforms": not any(r.verdict == "FAIL" for r in state.results),
+            "conforms": not any(r.verdict == Verdict.FAIL for r in state.results),
             "stale_expectations": state.stale_expectations,
             "sections": {str(s): dict(c) for s, c in counts.items()},
             "requirements": {

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from sockspec.state import CaseResult, RunState
+from sockspec.verdicts import Verdict
 
 __all__ = ["ResultCollector", "as_dict", "section_counts", "stale_expectations"]
 
@@ -40,7 +41,7 @@ class ResultCollector:
             CaseResult(
                 nodeid=report.nodeid,
                 requirement=self.state.catalogue.get(req_id),
-                verdict=verdict,
+                verdict=Verdict(verdict),
                 duration=report.duration,
                 message=getattr(report, "sockspec_message", ""),
                 checks=list(getattr(report, "sockspec_checks", [])),
@@ -52,19 +53,19 @@ class ResultCollector:
 
 def stale_expectations(state: RunState) -> list[str]:
     """Requirements the profile expects to fail that ran and failed no case."""
-    ran: dict[str, set[str]] = {}
+    ran: dict[str, set[Verdict]] = {}
     for result in state.results:
         ran.setdefault(result.requirement.id, set()).add(result.verdict)
     return sorted(
         req_id
         for req_id in state.implementation.expectations
-        if req_id in ran and "EXPECTED-FAIL" not in ran[req_id] and ran[req_id] & {"PASS", "INFO"}
+        if req_id in ran and Verdict.EXPECTED_FAIL not in ran[req_id] and any(v.met for v in ran[req_id])
     )
 
 
-def section_counts(results: list[CaseResult]) -> dict[int, Counter[str]]:
+def section_counts(results: list[CaseResult]) -> dict[int, Counter[Verdict]]:
     """Verdict counts per tutorial section, sections in order."""
-    counts: dict[int, Counter[str]] = {}
+    counts: dict[int, Counter[Verdict]] = {}
     for result in sorted(results, key=lambda r: r.requirement.section):
         counts.setdefault(result.requirement.section, Counter())[result.verdict] += 1
     return counts

@@ -10,6 +10,7 @@ import pytest
 
 from sockspec.implementation import Implementation
 from sockspec.requirements import Catalogue, Requirement
+from sockspec.verdicts import Verdict
 
 __all__ = ["EXPECTATION_KEY", "FACTS_KEY", "REQUIREMENT_KEY", "STATE_KEY", "CaseResult", "RunState", "run_state"]
 
@@ -20,7 +21,7 @@ class CaseResult:
 
     nodeid: str
     requirement: Requirement
-    verdict: str
+    verdict: Verdict
     duration: float
     message: str = ""
     checks: list[dict[str, str]] = field(default_factory=list)

@@ -7,7 +7,7 @@ import pytest
 from sockspec.requirements import SECTION_TITLES
 from sockspec.results import section_counts
 from sockspec.state import CaseResult, RunState
-from sockspec.verdicts import verdict_order
+from sockspec.verdicts import Verdict
 
 __all__ = ["TerminalSummary"]
 
@@ -24,13 +24,18 @@ class TerminalSummary:
             return
         tr = terminalreporter
         tr.write_sep("=", f"sockspec: {self.state.implementation.name}")
-        verdicts = verdict_order()
-        tr.write_line(f"{'section':<26}" + "".join(f"{v:>{len(v) + 2}}" for v in verdicts))
+        tr.write_line(f"{'section':<26}" + "".join(f"{v:>{len(v) + 2}}" for v in Verdict))
         for section, counter in section_counts(results).items():
             label = f"§{section} {SECTION_TITLES[section]}"
-            tr.write_line(f"{label:<26}" + "".join(f"{counter.get(v, 0) or '':>{len(v) + 2}}" for v in verdicts))
+            tr.write_line(f"{label:<26}" + "".join(f"{counter.get(v, 0) or '':>{len(v) + 2}}" for v in Verdict))
         # Broken promises are listed per requirement; declared gaps and moot cases per reason.
-        for verdict, key in (("NON-STRICT", "id"), ("EXPECTED-FAIL", "id"), ("UNSUPPORTED", "why"), ("N/A", "why")):
+        listed = (
+            (Verdict.NON_STRICT, "id"),
+            (Verdict.EXPECTED_FAIL, "id"),
+            (Verdict.UNSUPPORTED, "why"),
+            (Verdict.NOT_APPLICABLE, "why"),
+        )
+        for verdict, key in listed:
             groups: dict[str, list[CaseResult]] = {}
             for r in results:
                 if r.verdict == verdict:
@@ -51,7 +56,7 @@ class TerminalSummary:
                 red=True,
                 bold=True,
             )
-        failed = sum(r.verdict == "FAIL" for r in results)
+        failed = sum(r.verdict == Verdict.FAIL for r in results)
         if failed:
             tr.write_line(
                 f"{self.state.implementation.name} does not conform: {failed} case(s) FAIL", red=True, bold=True

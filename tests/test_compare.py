@@ -41,7 +41,7 @@ def test_cell_is_the_worst_verdict_and_score_counts_judged(tmp_path: Path) -> No
     )
     matrix = build_matrix([load_report(good), load_report(bad)])
     assert matrix.cell("bad", "s05.a.one") == "FAIL"
-    assert matrix.cell("bad", "s11.b.three") == ""
+    assert matrix.cell("bad", "s11.b.three") is None
     assert matrix.score("good") == (2, 2)
     assert matrix.score("bad") == (0, 1)
     md = render_markdown(matrix)
