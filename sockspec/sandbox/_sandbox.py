@@ -26,19 +26,12 @@ _NAMESPACES = ["--user", "--map-root-user", "--net", "--mount", "--pid", "--fork
 _PROBE_TIMEOUT_S = 10
 
 # The launcher starts every sandboxed command, so its start-up is the
-# sandbox's cost.  A plain import would run ``sockspec/__init__.py``, which
-# loads pytest: about 0.1 s a command, against 0.02 s for what the launcher
-# needs (the standard library, dnslib, ``sockspec.errors`` and its own
-# siblings).  So the bootstrap registers bare package modules for
-# ``sockspec`` and ``sockspec.sandbox`` and imports the launcher through them.
-# It also works from a checkout that is not installed.
+# sandbox's cost; ``import sockspec`` loads no pytest, so importing it is
+# cheap.  The kit's root goes first on the path, so a checkout that is not
+# installed works too.
 _BOOTSTRAP = """\
-import sys, types
-root = sys.argv.pop(1)
-for name in ("sockspec", "sockspec.sandbox"):
-    package = types.ModuleType(name)
-    package.__path__ = [root + "/" + name.replace(".", "/")]
-    sys.modules[name] = package
+import sys
+sys.path.insert(0, sys.argv.pop(1))
 from sockspec.sandbox.launcher import main
 sys.exit(main())
 """
