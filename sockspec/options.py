@@ -1,7 +1,7 @@
 """Command-line options of the kit, all in one ``sockspec`` group.
 
 pytest's own ``--strict`` doubles as the kit's: with it a broken SHOULD
-requirement (NON-STRICT) fails the run, as DESIGN.md asks.
+requirement (NON-STRICT) fails the run (docs/architecture.md).
 
 Values are checked here, at parse time, so a typo stops the run with a
 one-line usage error instead of a confusing verdict later.

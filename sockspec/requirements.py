@@ -25,7 +25,7 @@ __all__ = ["LEVELS", "SECTION_TITLES", "Catalogue", "Requirement", "Vector"]
 
 LEVELS = ("MUST", "SHOULD", "INFO")
 
-#: The tutorial's eleven sections, as DESIGN.md names them.
+#: The tutorial's eleven sections, by number.
 SECTION_TITLES: Mapping[int, str] = {
     1: "Local machine info",
     2: "Remote lookup",
@@ -57,10 +57,6 @@ class Requirement:
     needs: tuple[str, ...]
     accepts: str = ""
     source: str = ""
-
-    @property
-    def section_label(self) -> str:
-        return f"§{self.section}"
 
 
 @dataclass(frozen=True)
