@@ -12,20 +12,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
+from sockspec.documents import validate
 from sockspec.errors import KitUsageError
 from sockspec.requirements import SECTION_TITLES
 from sockspec.verdicts import WORST_FIRST, Verdict
 
 __all__ = ["Matrix", "build_matrix", "load_report", "render_html", "render_markdown"]
-
-_SCHEMA = Path(__file__).with_name("schemas") / "report.schema.json"
 
 #: (background, text) of a cell whose requirement the implementation did not run.
 _NOT_RUN_COLOURS = ("#ffffff", "#8c959f")
@@ -42,12 +38,6 @@ class Report:
     cases: list[dict[str, Any]]
 
 
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(_SCHEMA.read_text(encoding="utf-8"))
-    return jsonschema.validators.validator_for(schema)(schema)
-
-
 def load_report(path: Path) -> Report:
     """Read and validate one JSON report; ``KitUsageError`` names the file and the problem."""
     try:
@@ -56,10 +46,7 @@ def load_report(path: Path) -> Report:
         raise KitUsageError(f"{path}: no such report file") from None
     except (OSError, ValueError) as exc:
         raise KitUsageError(f"{path}: not a readable JSON report: {exc}") from exc
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise KitUsageError(f"{path}: not a sockspec report: {where}: {error.message}")
+    validate(doc, "report", str(path), "not a sockspec report")
     return Report(doc["implementation"], doc["conforms"], doc["environment"], doc["requirements"], doc["cases"])
 
 

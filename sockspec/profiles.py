@@ -17,6 +17,7 @@ declares it lacks, and which requirements it is known to fail and why::
 
 The command-line shorthands ``--impl-module`` and ``--impl-cmd`` override the
 matching parts of the chosen profile (the reference profile by default).
+``schemas/profile.schema.json`` describes every key.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sockspec.documents import validate
 from sockspec.errors import KitUsageError
 from sockspec.implementation import DEFAULT_MODULE, DEFAULT_PROGRAMS, RECIPES, Expectation, Implementation
 
@@ -38,67 +40,28 @@ __all__ = ["PROFILE_DIR", "load_profile", "resolve_implementation"]
 #: Shipped profiles; ``--impl NAME`` looks here when NAME is not a file.
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
 
-_TOP_KEYS = {"name", "version", "description", "api", "programs", "lacks", "expectations"}
-_CAPABILITY = re.compile(r"^(api(\.[A-Za-z_][A-Za-z0-9_]*)?|program:[a-z0-9-]+)$")
 
-
-def _fail(where: str, message: str) -> KitUsageError:
-    return KitUsageError(f"profile {where}: {message}")
-
-
-def _command(where: str, value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = shlex.split(value)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise _fail(where, f"{key} must be a non-empty list of strings (or one command string), got {value!r}")
-    return tuple(value)
-
-
-_TABLE_KEYS = {"api": {"module", "command"}, "programs": {"command", "only"}}
-
-
-def _table(where: str, doc: dict[str, Any], key: str) -> dict[str, Any]:
-    value = doc.get(key, {})
-    if not isinstance(value, dict):
-        raise _fail(where, f"[{key}] must be a table, got {value!r}")
-    unknown = sorted(set(value) - _TABLE_KEYS.get(key, set(value)))
-    if unknown:
-        raise _fail(where, f"unknown keys {unknown} in [{key}]; allowed: {sorted(_TABLE_KEYS[key])}")
-    return value
+def _command(value: str | list[str]) -> tuple[str, ...]:
+    """A command as the schema allows it: a list of arguments, or one string split like a shell would."""
+    return tuple(shlex.split(value) if isinstance(value, str) else value)
 
 
 def _parse(where: str, doc: dict[str, Any]) -> Implementation:
-    unknown = sorted(set(doc) - _TOP_KEYS)
-    if unknown:
-        raise _fail(where, f"unknown keys {unknown}; allowed: {sorted(_TOP_KEYS)}")
-    name = doc.get("name")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]*", name):
-        raise _fail(where, f"name must be a short identifier (letters, digits, . _ + -), got {name!r}")
-    api = _table(where, doc, "api")
-    if "module" in api and "command" in api:
-        raise _fail(where, "[api] takes either module or command, not both")
-    programs = _table(where, doc, "programs")
-    lacks = doc.get("lacks", [])
-    if not isinstance(lacks, list) or not all(isinstance(c, str) and _CAPABILITY.match(c) for c in lacks):
-        raise _fail(
-            where, f"lacks must list capabilities like 'api', 'api.getservbyport', 'program:echo-server'; got {lacks!r}"
-        )
-    lacks = [*lacks, *_not_listed(where, programs)]
-    expectations: dict[str, Expectation] = {}
-    for req_id, entry in _table(where, doc, "expectations").items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
-            raise _fail(where, f'expectation {req_id!r} needs a reason: {{ reason = "...", link = "..." }}')
-        expectations[req_id] = Expectation(entry["reason"].strip(), str(entry.get("link", "")))
+    validate(doc, "profile", f"profile {where}")
+    api = doc.get("api", {})
+    programs = doc.get("programs", {})
+    expectations = {
+        req_id: Expectation(entry["reason"].strip(), entry.get("link", ""))
+        for req_id, entry in doc.get("expectations", {}).items()
+    }
     return Implementation(
-        name=name,
+        name=doc["name"],
         version=str(doc.get("version", "")),
-        description=str(doc.get("description", "")),
-        api_module=str(api.get("module", DEFAULT_MODULE)),
-        api_command=_command(where, api["command"], "[api] command") if "command" in api else (),
-        program_prefix=_command(where, programs["command"], "[programs] command")
-        if "command" in programs
-        else DEFAULT_PROGRAMS,
-        lacks=frozenset(lacks),
+        description=doc.get("description", ""),
+        api_module=api.get("module", DEFAULT_MODULE),
+        api_command=_command(api["command"]) if "command" in api else (),
+        program_prefix=_command(programs["command"]) if "command" in programs else DEFAULT_PROGRAMS,
+        lacks=frozenset([*doc.get("lacks", []), *_not_listed(where, programs)]),
         expectations=expectations,
         source=where,
     )
@@ -109,9 +72,11 @@ def _not_listed(where: str, programs: dict[str, Any]) -> list[str]:
     if "only" not in programs:
         return []
     only = programs["only"]
-    unknown = sorted(set(only) - set(RECIPES)) if isinstance(only, list) else only
-    if not isinstance(only, list) or unknown:
-        raise _fail(where, f"[programs] only must list recipes from {list(RECIPES)}; unknown: {unknown!r}")
+    unknown = sorted(set(only) - set(RECIPES))
+    if unknown:
+        raise KitUsageError(
+            f"profile {where}: [programs] only must list recipes from {list(RECIPES)}; unknown: {unknown!r}"
+        )
     return [f"program:{recipe}" for recipe in RECIPES if recipe not in only]
 
 

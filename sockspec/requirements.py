@@ -13,12 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
+from sockspec.documents import validate
 from sockspec.errors import KitUsageError
 
 __all__ = ["LEVELS", "SECTION_TITLES", "Catalogue", "Requirement", "Vector"]
@@ -40,7 +38,6 @@ SECTION_TITLES: Mapping[int, str] = {
     11: "Echo",
 }
 
-_SCHEMA_PATH = Path(__file__).with_name("schemas") / "spec-data.schema.json"
 DATA_GLOB = "s[0-9][0-9]_*.json"
 
 
@@ -72,14 +69,6 @@ class Vector:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
-
-
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
 
 
 class Catalogue:
@@ -140,11 +129,7 @@ def _read(path: Path) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise KitUsageError(f"{path}: cannot read requirement file: {exc}") from exc
-    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
-        raise KitUsageError(f"{path.name}: {where}: {first.message}")
+    validate(doc, "spec-data", path.name)
     return doc
 
 

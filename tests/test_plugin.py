@@ -179,7 +179,7 @@ def test_broken_data_file_names_file_and_field(kit: pytest.Pytester) -> None:
     (kit.path / "specs" / "data" / "s05_t.json").write_text(json.dumps(bad))
     result, _ = run(kit, SOURCE)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "s05_t.json: requirements/0/level: 'MAY' is not one of ['MUST', 'SHOULD', 'INFO']" in result.stderr.str()
+    assert "s05_t.json: /requirements/0/level: 'MAY' is not one of ['MUST', 'SHOULD', 'INFO']" in result.stderr.str()
 
 
 PROFILE = """
@@ -222,10 +222,17 @@ def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
 @pytest.mark.parametrize(
     ("profile", "message"),
     [
-        ('name = "x"\nbogus = 1\n', "unknown keys ['bogus']"),
-        ('name = "x"\n[programs]\nlacks = ["api"]\n', "unknown keys ['lacks'] in [programs]"),
+        ('name = "x"\nbogus = 1\n', "profile bad.toml: (top): Additional properties are not allowed ('bogus' was"),
+        (
+            'name = "x"\n[programs]\nlacks = ["api"]\n',
+            "bad.toml: /programs: Additional properties are not allowed ('lacks'",
+        ),
         ('name = "x"\n[programs]\nonly = ["echo-srv"]\n', "[programs] only must list recipes from"),
-        ('name = "x"\n[expectations]\n"s05.t.must" = {}\n', "expectation 's05.t.must' needs a reason"),
+        (
+            'name = "x"\n[expectations]\n"s05.t.must" = {}\n',
+            "bad.toml: /expectations/s05.t.must: 'reason' is a required property",
+        ),
+        ('name = "x y"\n', "bad.toml: /name: 'x y' does not match"),
         ("name = [", "cannot read profile"),
     ],
 )

@@ -106,8 +106,8 @@ def test_without_the_option_there_is_no_section(kit: pytest.Pytester) -> None:
     ("doc", "message"),
     [
         ("{not json", "is not JSON"),
-        (json.dumps({"format": 1}), "is not a result of 'python -m sockspec bench --json': at top level: 'tool'"),
-        (json.dumps({**bench_doc(), "echo": {"servers": []}}), "at echo: "),
+        (json.dumps({"format": 1}), ": not a result of 'python -m sockspec bench --json': (top): 'tool'"),
+        (json.dumps({**bench_doc(), "echo": {"servers": []}}), ": /echo: "),
         (bench_doc("node"), "measured implementation 'node', but this run tests 'reference'"),
     ],
     ids=["not-json", "not-a-bench-result", "truncated", "other-implementation"],

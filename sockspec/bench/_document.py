@@ -11,13 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
+from sockspec.documents import validate
 from sockspec.errors import KitUsageError
 
 __all__ = ["load_document"]
-
-_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "bench.schema.json"
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -28,9 +25,5 @@ def load_document(path: Path) -> dict[str, Any]:
         raise KitUsageError(f"cannot read bench result {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KitUsageError(f"bench result {path} is not JSON: {exc}") from None
-    schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(doc))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "top level"
-        raise KitUsageError(f"{path} is not a result of 'python -m sockspec bench --json': at {where}: {error.message}")
+    validate(doc, "bench", str(path), "not a result of 'python -m sockspec bench --json'")
     return doc

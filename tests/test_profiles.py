@@ -1,0 +1,52 @@
+"""Profiles are checked against schemas/profile.schema.json, and errors name the file and the key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sockspec import documents
+from sockspec.errors import KitUsageError
+from sockspec.profiles import PROFILE_DIR, load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_profile_schema_is_a_valid_schema() -> None:
+    documents.validator("profile")  # checks the schema itself
+
+
+@pytest.mark.parametrize("path", sorted(PROFILE_DIR.glob("*.toml")), ids=lambda p: p.stem)
+def test_shipped_profiles_are_valid(path: Path) -> None:
+    assert load_profile(str(path)).name == path.stem
+
+
+def test_the_readme_example_is_valid() -> None:
+    example = re.search(r"```toml\n(# myimpl\.toml\n.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert example is not None
+    documents.validate(tomllib.loads(example.group(1)), "profile", "README example")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('name = "x"\n[api]\ncommand = []\n', "/api/command"),
+        ('name = "x"\nlacks = ["prog:x"]\n', "/lacks/0"),
+        ('name = "x"\n[expectations]\n"a/b" = { reason = " " }\n', "/expectations/a~1b/reason"),  # a JSON pointer
+        ('version = "1"\n', "(top)"),
+    ],
+)
+def test_errors_name_the_file_and_the_key(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(KitUsageError, match=rf"^profile {re.escape(str(path))}: {re.escape(where)}: "):
+        load_profile(str(path))
+
+
+def test_a_command_string_is_split_like_a_shell_would(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('name = "p"\n[api]\ncommand = "my-harness --flag \'a b\'"\n')
+    assert load_profile(str(path)).api_command == ("my-harness", "--flag", "a b")
