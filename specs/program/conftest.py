@@ -14,7 +14,6 @@ stripped.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import socket as stdlib  # oracle and peer; never the thing under test
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -245,21 +244,6 @@ def start_server(programs: Programs) -> Iterator[ServerStarter]:
 
 def attach_server(title: str, server: Started) -> None:
     attach(title, server.describe())
-
-
-def cpu_seconds_of_group(leader: int) -> float:
-    """User plus system CPU time of every process in ``leader``'s process group, from /proc."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == leader:  # field 5, pgrp (proc(5))
-            total += int(fields[11]) + int(fields[12])  # fields 14 and 15, utime and stime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def require_proc_stat(pid: int) -> None:
