@@ -27,9 +27,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sockspec.addresses import LOOPBACK
+
 __all__ = ["Exchange", "HttpServer", "Mode", "response"]
 
-LOOPBACK = "127.0.0.1"
 #: End of an HTTP/1.0 request head (RFC 1945 §5: Request-Line, headers, CRLF).
 HEAD_END = b"\r\n\r\n"
 #: Most request bytes kept from one connection.

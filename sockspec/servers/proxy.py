@@ -33,9 +33,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Self
 
+from sockspec.addresses import LOOPBACK
+
 __all__ = ["DatagramRelay", "Delivery", "Event", "TcpProxy", "hexdump"]
 
-LOOPBACK = "127.0.0.1"
 _READ = 64 * 1024
 _DATAGRAM = 65535
 #: Bytes of one chunk shown in a transcript; the rest is counted, not shown.
@@ -324,7 +325,7 @@ class TcpProxy(_Relay):
     def transcript(self) -> str:
         host, port = self.upstream
         header = (
-            f"TCP proxy 127.0.0.1:{self.port} -> server {host}:{port}; "
+            f"TCP proxy {LOOPBACK}:{self.port} -> server {host}:{port}; "
             f"reply delivery: {self.delivery.describe()}; {self.connections} connection(s)"
         )
         return _render(header, self._record.snapshot())
@@ -490,7 +491,7 @@ class DatagramRelay(_Relay):
     def transcript(self) -> str:
         host, port = self.upstream
         events = self._record.snapshot()
-        header = f"UDP relay 127.0.0.1:{self.port} -> server {host}:{port}; #N is the Nth client address"
+        header = f"UDP relay {LOOPBACK}:{self.port} -> server {host}:{port}; #N is the Nth client address"
         return _render(header, events, merge=False) if events else header + "\nno datagram was seen"
 
     def _loop(self) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sockspec.addresses import LOOPBACK
 from sockspec.errors import IUTError, KitUsageError
 from sockspec.process import Spawned, spawn
 
@@ -106,7 +107,7 @@ class KitSntpServer:
 
     @property
     def address(self) -> tuple[str, int]:
-        return "127.0.0.1", self._proc.port
+        return LOOPBACK, self._proc.port
 
     def alive(self) -> bool:
         return self._proc.alive()

@@ -14,9 +14,8 @@ import errno
 import pytest
 
 from sockspec import expect_equal, expect_that
+from sockspec.addresses import LOOPBACK
 from sockspec.procfs import TCP_TIME_WAIT, await_tcp_state
-
-LOOPBACK = "127.0.0.1"
 
 
 def _await_time_wait(port: int, fact) -> None:

@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 
 from sockspec import expect_that, not_applicable
+from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
 from sockspec.process import Child, Completed
 from sockspec.programs import Programs
 from sockspec.shared_runs import Shared
 
-LOOPBACK = "127.0.0.1"
 #: Timeout of every socket the specs use as a peer, in seconds.
 PEER_TIMEOUT = 1.0
 #: How long a server recipe may take to print its first lines, or to exit when asked.
