@@ -46,6 +46,7 @@ from sockspec.programs import Programs
 from sockspec.requirements import Vector
 from sockspec.servers.proxy import DatagramRelay, Delivery, TcpProxy, hexdump
 from sockspec.servers.sntp import SntpServers, SntpSetup, reference_argv, reference_env
+from sockspec.sntp_wire import request, unix_to_ntp
 from specs.program.conftest import LOOPBACK, expect_exit_nonzero, unlistened_port
 
 #: The client's --timeout when a vector gives none: long enough for a loaded machine.
@@ -698,50 +699,10 @@ def reset(sock: stdlib.socket) -> None:
 
 # -- the specs' own clients: SNTP -----------------------------------------------
 
-#: The 48-byte SNTP header as ``!12I`` reads it in the tutorial, by fields instead.
-HEADER = struct.Struct("!BBbbII4sQQQQ")
-
-
-@dataclass(frozen=True)
-class Header:
-    """The fields of a datagram's first 48 bytes (RFC 4330 §4)."""
-
-    leap: int
-    version: int
-    mode: int
-    stratum: int
-    poll: int
-    precision: int
-    ref_id: bytes
-    reference: int
-    originate: int
-    receive: int
-    transmit: int
-
-    @classmethod
-    def parse(cls, data: bytes) -> Header | None:
-        if len(data) < HEADER.size:
-            return None
-        first, stratum, poll, precision, _delay, _disp, ref_id, ref, orig, recv, xmit = HEADER.unpack_from(data)
-        return cls(first >> 6, first >> 3 & 7, first & 7, stratum, poll, precision, ref_id, ref, orig, recv, xmit)
-
-
-def request(version: int, transmit: int, poll: int = 0) -> bytes:
-    """A client request (mode 3) with ``transmit`` as its transmit timestamp."""
-    return HEADER.pack(version << 3 | 3, 0, poll, 0, 0, 0, bytes(4), 0, 0, 0, transmit)
-
-
-def ntp_to_unix(timestamp: int) -> float:
-    """Unix time of a 64-bit NTP timestamp by RFC 4330 §3's era rule: a clear top bit means 2036-2104."""
-    seconds = timestamp >> 32
-    if not seconds & 0x8000_0000:
-        seconds += 1 << 32
-    return seconds - 2_208_988_800 + (timestamp & 0xFFFF_FFFF) / 2**32
-
 
 def sentinel_transmit() -> int:
     """A transmit timestamp no other request of the run uses: now, with random low bits."""
-    return int((time.time() + 2_208_988_800) * 2**32) & ~0xFFFF | random.getrandbits(16)
+    return unix_to_ntp(time.time()) & ~0xFFFF | random.getrandbits(16)
 
 
 def probe(port: int, datagram: bytes, *, wait: float = 0.5, drain: float = 0.05) -> tuple[list[bytes], list[bytes]]:

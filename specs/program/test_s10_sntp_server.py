@@ -24,6 +24,7 @@ from sockspec.checks import attach
 from sockspec.errors import IUTProtocolError, IUTTimeout
 from sockspec.outcomes import not_applicable
 from sockspec.servers.proxy import DatagramRelay
+from sockspec.sntp_wire import Header, ntp_to_unix, request
 from specs.program import _net_fixtures as net
 
 iut_sntp_servers = net.iut_sntp_servers
@@ -54,21 +55,21 @@ def expect_sentinel_answered(what: str, sentinel: list[bytes], server: net.Serve
     )
 
 
-def one_reply(server: net.ServerUnderTest, datagram: bytes) -> net.Header:
+def one_reply(server: net.ServerUnderTest, datagram: bytes) -> Header:
     """The header of the one reply to ``datagram``; anything but one full reply fails the case."""
     __tracebackhide__ = True
     answers, _ = net.probe(server.get().port, datagram)
     expect_equal("number of replies to the request", len(answers), 1)
-    header = net.Header.parse(answers[0])
+    header = Header.parse(answers[0])
     expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
     assert header is not None
     return header
 
 
-def raw_reply(server: net.ServerUnderTest, version: int, poll: int = 0) -> net.Header:
+def raw_reply(server: net.ServerUnderTest, version: int, poll: int = 0) -> Header:
     """The header of the one reply to a raw client request with a fresh transmit timestamp."""
     __tracebackhide__ = True
-    return one_reply(server, net.request(version, net.sentinel_transmit(), poll))
+    return one_reply(server, request(version, net.sentinel_transmit(), poll))
 
 
 @pytest.mark.parametrize("case", params("s10.sntp_server.port-zero"))
@@ -111,7 +112,7 @@ def test_originate_is_our_transmit(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     transmit = int(case["input"]["transmit"], 16)
     with net.evidence("sntp-server", server.describe):
-        header = one_reply(server, net.request(case["input"]["version"], transmit))
+        header = one_reply(server, request(case["input"]["version"], transmit))
         expect_equal("originate timestamp of the reply, as hex", f"{header.originate:016x}", f"{transmit:016x}")
 
 
@@ -199,7 +200,7 @@ def expect_server_clock(server: net.ServerUnderTest, offset: float, tolerance: f
     after = time.time()
     low, high = before + offset - tolerance, after + offset + tolerance
     for name in ("receive", "transmit"):
-        seen = net.ntp_to_unix(getattr(header, name))
+        seen = ntp_to_unix(getattr(header, name))
         expect_that(
             f"{name} timestamp of the reply, as Unix time",
             low <= seen <= high,

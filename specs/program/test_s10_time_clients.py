@@ -28,6 +28,7 @@ import pytest
 
 from sockspec import expect_equal, expect_in, expect_that, params
 from sockspec.requirements import Vector
+from sockspec.sntp_wire import Header
 from specs.program import _net_fixtures as net
 from specs.program.conftest import expect_exit
 
@@ -95,7 +96,7 @@ def the_request(sntp_clients, case: Vector) -> bytes:
 
 @pytest.mark.parametrize("case", params("s10.sntp_time.request"))
 def test_request_datagram(sntp_clients, case):
-    header = net.Header.parse(the_request(sntp_clients, case))
+    header = Header.parse(the_request(sntp_clients, case))
     assert header is not None
     expect_equal("mode of the request", header.mode, 3)
     expect_in("version of the request", header.version, [1, 2, 3, 4])
