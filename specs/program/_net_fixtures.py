@@ -2,7 +2,7 @@
 
 Strategy: a client under test meets a server the kit trusts, the reference
 SNTP or echo server, which the kit starts itself whatever ``--impl-cmd``
-says.  A kit relay sits between them (:mod:`sockspec.servers.proxy`): it
+says.  A kit relay sits between them (:mod:`sockspec.servers.tcp_proxy`, :mod:`sockspec.servers.udp_relay`): it
 records every byte for the report and, for TCP, shapes how the reply arrives
 (one byte per segment, paused, cut short).  A server under test meets the
 standard library's client sockets and ntplib.
@@ -44,8 +44,11 @@ from sockspec.process import Completed, Spawned, spawn
 from sockspec.process import run as run_program
 from sockspec.programs import Programs
 from sockspec.requirements import Vector
-from sockspec.servers.proxy import DatagramRelay, Delivery, TcpProxy, hexdump
+from sockspec.servers.delivery import Delivery
 from sockspec.servers.sntp import SntpServers, SntpSetup, reference_argv, reference_env
+from sockspec.servers.tcp_proxy import TcpProxy
+from sockspec.servers.udp_relay import DatagramRelay
+from sockspec.servers.wire_record import hexdump
 from sockspec.sntp_wire import request, unix_to_ntp
 from specs.program.conftest import LOOPBACK, expect_exit_nonzero, unlistened_port
 

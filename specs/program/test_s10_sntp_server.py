@@ -23,7 +23,7 @@ from sockspec import expect_equal, expect_that, params
 from sockspec.checks import attach
 from sockspec.errors import IUTProtocolError, IUTTimeout
 from sockspec.outcomes import not_applicable
-from sockspec.servers.proxy import DatagramRelay
+from sockspec.servers.udp_relay import DatagramRelay
 from sockspec.sntp_wire import Header, ntp_to_unix, request
 from specs.program import _net_fixtures as net
 

@@ -1,0 +1,70 @@
+"""What the kit's relays share: a loopback address, one worker thread, and a stop that always returns.
+
+Nothing waits forever: every socket has a timeout, the worker's select also
+watches a wake-up socket that ``stop`` writes to, and ``stop`` closes every
+socket and joins every thread (use a relay as a context manager).
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import socket
+import threading
+from collections.abc import Callable
+from typing import Self
+
+__all__ = ["Relay", "quietly_shutdown"]
+
+
+def quietly_shutdown(sock: socket.socket, how: int = socket.SHUT_RDWR) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(how)
+
+
+class Relay(abc.ABC):
+    """What both relays share: a loopback address, one worker thread, and a
+    wake-up socket pair so that :meth:`stop` interrupts the worker's select."""
+
+    _address: tuple[str, int]
+
+    def __init__(self, worker: Callable[[], None], name: str) -> None:
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=worker, name=name, daemon=True)
+        self._started = False
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self._address
+
+    @property
+    def port(self) -> int:
+        return self.address[1]
+
+    def start(self) -> Self:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+        return self
+
+    def _halt(self) -> bool:
+        """Wake the worker and join it; False if stopping had already begun."""
+        if self._stopping.is_set():
+            return False
+        self._stopping.set()
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+        if self._started:
+            self._thread.join(2.0)
+        return True
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """Stop the worker and close every socket (idempotent)."""
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
