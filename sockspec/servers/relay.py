@@ -8,29 +8,23 @@ socket and joins every thread (use a relay as a context manager).
 from __future__ import annotations
 
 import abc
-import contextlib
-import socket
 import threading
 from collections.abc import Callable
 from typing import Self
 
-__all__ = ["Relay", "quietly_shutdown"]
+from sockspec.servers.wakeup import Wakeup
 
-
-def quietly_shutdown(sock: socket.socket, how: int = socket.SHUT_RDWR) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(how)
+__all__ = ["Relay"]
 
 
 class Relay(abc.ABC):
     """What both relays share: a loopback address, one worker thread, and a
-    wake-up socket pair so that :meth:`stop` interrupts the worker's select."""
+    :class:`Wakeup` so that :meth:`stop` interrupts the worker's select."""
 
     _address: tuple[str, int]
 
     def __init__(self, worker: Callable[[], None], name: str) -> None:
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._stopping = threading.Event()
+        self._stop = Wakeup()
         self._thread = threading.Thread(target=worker, name=name, daemon=True)
         self._started = False
 
@@ -50,11 +44,8 @@ class Relay(abc.ABC):
 
     def _halt(self) -> bool:
         """Wake the worker and join it; False if stopping had already begun."""
-        if self._stopping.is_set():
+        if not self._stop.set():
             return False
-        self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
         if self._started:
             self._thread.join(2.0)
         return True

@@ -16,7 +16,8 @@ import threading
 
 from sockspec.addresses import LOOPBACK
 from sockspec.servers.delivery import Delivery
-from sockspec.servers.relay import Relay, quietly_shutdown
+from sockspec.servers.relay import Relay
+from sockspec.servers.wakeup import quietly_shutdown
 from sockspec.servers.wire_record import CLIENT_TO_SERVER, NOTE, SERVER_TO_CLIENT, Record, render
 
 __all__ = ["TcpProxy"]
@@ -80,8 +81,7 @@ class TcpProxy(Relay):
             for thread in link.threads:
                 thread.join(2.0)
         self._listener.close()
-        self._wake_r.close()
-        self._wake_w.close()
+        self._stop.close()
 
     # -- what was seen -------------------------------------------------
 
@@ -111,10 +111,10 @@ class TcpProxy(Relay):
     def _accept_loop(self) -> None:
         with selectors.DefaultSelector() as sel:
             sel.register(self._listener, selectors.EVENT_READ)
-            sel.register(self._wake_r, selectors.EVENT_READ)
-            while not self._stopping.is_set():
+            sel.register(self._stop.socket, selectors.EVENT_READ)
+            while not self._stop.is_set():
                 ready = {key.fileobj for key, _ in sel.select(0.5)}
-                if self._wake_r in ready or self._stopping.is_set():
+                if self._stop.socket in ready or self._stop.is_set():
                     return
                 if self._listener in ready:
                     try:
@@ -151,7 +151,7 @@ class TcpProxy(Relay):
         try:
             data = source.recv(_READ)
         except OSError as exc:
-            if not self._stopping.is_set():
+            if not self._stop.is_set():
                 self._record.add(link.number, NOTE, note=f"reading from the {side} failed: {exc}")
             link.abort()
             return None
@@ -208,9 +208,9 @@ class TcpProxy(Relay):
                     view = view[size:]
                     if policy.pause_after is not None and delivered == policy.pause_after and policy.pause:
                         self._record.add(link.number, NOTE, note=f"pausing {policy.pause:g} s")
-                        if self._stopping.wait(policy.pause):
+                        if self._stop.wait(policy.pause):
                             return
-                    elif policy.gap and self._stopping.wait(policy.gap):
+                    elif policy.gap and self._stop.wait(policy.gap):
                         return
         finally:
             link.pump_done()

@@ -40,8 +40,9 @@ class DatagramRelay(Relay):
         """Stop relaying, close every socket, join the thread (idempotent)."""
         if not self._halt():
             return
-        for sock in (self._front, self._wake_r, self._wake_w, *(back for _, back in self._backs.values())):
+        for sock in (self._front, *(back for _, back in self._backs.values())):
             sock.close()
+        self._stop.close()
 
     def requests(self, client: int | None = None) -> list[bytes]:
         """The datagrams clients sent (client ``client`` only, counting from 1), in order."""
@@ -67,10 +68,10 @@ class DatagramRelay(Relay):
     def _loop(self) -> None:
         with selectors.DefaultSelector() as sel:
             sel.register(self._front, selectors.EVENT_READ)
-            sel.register(self._wake_r, selectors.EVENT_READ)
-            while not self._stopping.is_set():
+            sel.register(self._stop.socket, selectors.EVENT_READ)
+            while not self._stop.is_set():
                 for key, _ in sel.select(0.5):
-                    if key.fileobj is self._wake_r:
+                    if key.fileobj is self._stop.socket:
                         return
                     if key.fileobj is self._front:
                         self._from_client(sel)

@@ -19,16 +19,9 @@ import pytest
 from sockspec import expect_that, params
 from sockspec.procfs import group_cpu_seconds
 from sockspec.vectors import active_catalogue
-from specs.program.conftest import (
-    SERVER_WAIT,
-    Started,
-    attach_server,
-    connect,
-    expect_lines,
-    expect_no_traceback,
-    require_proc_stat,
-    template_regex,
-)
+from specs.program._checks import expect_lines, expect_no_traceback, template_regex
+from specs.program._peers import connect
+from specs.program._servers import SERVER_WAIT, Started, attach_server, require_proc_stat
 
 BANNER = active_catalogue().vectors("s06.socket_modes.banner")[0]
 

@@ -20,15 +20,15 @@ from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
 from sockspec.process import Completed
 from sockspec.servers.http import Exchange, HttpServer, Mode, response
-from specs.program.conftest import (
+from specs.program._checks import (
     expect_exit,
     expect_exit_nonzero,
     expect_message,
     expect_no_traceback,
     expect_usage_error,
-    run_once,
-    unlistened_port,
 )
+from specs.program._peers import unlistened_port
+from specs.program._scenarios import run_once
 
 RESET_BODY_BYTES = 3072
 #: How long the kit server waits for a request's blank line, and for the client to close.

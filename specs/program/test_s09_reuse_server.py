@@ -19,20 +19,12 @@ from contextlib import suppress
 import pytest
 
 from sockspec import expect_equal, expect_that, params
+from sockspec.addresses import LOOPBACK
 from sockspec.procfs import TCP_TIME_WAIT, await_tcp_state
-from specs.program.conftest import (
-    LOOPBACK,
-    SERVER_WAIT,
-    Started,
-    accepted_lines,
-    attach_server,
-    connect,
-    expect_lines,
-    expect_no_traceback,
-    expect_usage_error,
-    free_port,
-    run_once,
-)
+from specs.program._checks import accepted_lines, expect_lines, expect_no_traceback, expect_usage_error
+from specs.program._peers import connect, free_port
+from specs.program._scenarios import run_once
+from specs.program._servers import SERVER_WAIT, Started, attach_server
 
 LINE_WAIT = 1.5  # seconds for the server to print a client's lines
 
