@@ -12,34 +12,13 @@ of resolving its name is caught.
 from __future__ import annotations
 
 import socket as oracle  # the host name; never the thing under test
-from pathlib import Path
 
 import pytest
 
 from sockspec import not_applicable, params
+from specs.hosts_file import hosts_ipv4_of
 from specs.program._checks import accepted_lines, expect_exit, expect_lines
 from specs.program._scenarios import run_once
-
-HOSTS_FILE = Path("/etc/hosts")
-
-
-def hosts_ipv4_of(name: str, hosts: Path = HOSTS_FILE) -> list[str]:
-    """The IPv4 addresses ``hosts`` lists for ``name``: a lookup of it never becomes a DNS query."""
-    try:
-        text = hosts.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    found = []
-    for line in text.splitlines():
-        fields = line.split("#", 1)[0].split()
-        if len(fields) >= 2 and name.lower() in (f.lower() for f in fields[1:]):
-            try:
-                oracle.inet_aton(fields[0])
-            except OSError:
-                continue
-            if fields[0].count(".") == 3:
-                found.append(fields[0])
-    return found
 
 
 @pytest.mark.parametrize("case", params("s01.show_ip.transcript"))
