@@ -161,6 +161,16 @@ class TcpProxy(Relay):
             return None
         return data
 
+    def _send(self, link: _Link, sink: socket.socket, side: str, data: bytes) -> bool:
+        """Send ``data`` to ``sink``; False once that failed (the link is then aborted)."""
+        try:
+            sink.sendall(data)
+        except OSError as exc:
+            self._record.add(link.number, NOTE, note=f"sending to the {side} failed: {exc}")
+            link.abort()
+            return False
+        return True
+
     def _forward(self, link: _Link) -> None:
         """Client to server, as it comes; the client's half-close is passed on."""
         try:
@@ -169,11 +179,7 @@ class TcpProxy(Relay):
                 if data is None:
                     return
                 self._record.add(link.number, CLIENT_TO_SERVER, data)
-                try:
-                    link.upstream.sendall(data)
-                except OSError as exc:
-                    self._record.add(link.number, NOTE, note=f"sending to the server failed: {exc}")
-                    link.abort()
+                if not self._send(link, link.upstream, "server", data):
                     return
         finally:
             link.pump_done()
@@ -197,11 +203,7 @@ class TcpProxy(Relay):
                         return
                     size = policy.next_piece(len(view), delivered)
                     piece = bytes(view[:size])
-                    try:
-                        link.client.sendall(piece)
-                    except OSError as exc:
-                        self._record.add(link.number, NOTE, note=f"sending to the client failed: {exc}")
-                        link.abort()
+                    if not self._send(link, link.client, "client", piece):
                         return
                     self._record.add(link.number, SERVER_TO_CLIENT, piece)
                     delivered += size
