@@ -3,46 +3,93 @@
 Starting a program costs about 0.1 s, and often several requirements judge
 the same run (a MUST about a failure and the SHOULD about its exit code).
 Running it once keeps a suite fast; attaching the first run's transcripts
-again keeps each case's report complete on its own.
+again keeps each case's report complete on its own.  Runs that are known in
+advance can be made at once on a few threads (:meth:`Shared.make_all`):
+most of their time is spent waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sockspec.checks import attach, snapshot
 from sockspec.errors import IUTCrashed, IUTTimeout
 
-__all__ = ["Shared"]
+__all__ = ["Keep", "Shared"]
 
 T = TypeVar("T")
+#: Where a run made on a thread puts a transcript: ``keep(title, text)``.
+Keep = Callable[[str, str], None]
+
+
+@dataclass
+class _Outcome:
+    value: Any = None
+    error: BaseException | None = None
+    transcripts: list[dict[str, str]] = field(default_factory=list)
 
 
 class Shared:
-    """Scenarios run once per ``Shared`` (the specs keep one per session); later readers get the transcripts again.
+    """Scenarios run once per ``Shared``; later readers get the transcripts again.
 
-    A scenario's result, or the ``IUTError`` it raised (a hang, a crash), is
-    kept, so every requirement that judges the run sees the same evidence.
+    A scenario's result, or an error of the ``keeps`` classes it raised (by
+    default a hang or a crash of the program: ``IUTTimeout``, ``IUTCrashed``),
+    is kept, so every requirement that judges the run sees the same evidence.
     """
 
-    def __init__(self) -> None:
-        self._done: dict[Hashable, tuple[Any, BaseException | None, list[dict[str, str]]]] = {}
+    def __init__(self, keeps: tuple[type[BaseException], ...] = (IUTTimeout, IUTCrashed)) -> None:
+        self.keeps = keeps
+        self._done: dict[Hashable, _Outcome] = {}
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._done
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        """``make()``'s result (or the error it raised) for ``key``, made only the first time ``key`` is asked for."""
-        first = key not in self._done
-        if first:
+        """``make()``'s result (or the error it raised) for ``key``, made only the first time ``key`` is asked for.
+
+        ``make`` runs in the reading case and attaches its transcripts to it
+        (``sockspec.checks.attach``); they are kept for the readers after it.
+        """
+        outcome = self._done.get(key)
+        if outcome is None:
             before = len(snapshot()[1])
+            outcome = _Outcome()
             try:
-                outcome: tuple[Any, BaseException | None] = (make(), None)
-            except (IUTTimeout, IUTCrashed) as exc:
-                outcome = (None, exc)
-            self._done[key] = (*outcome, snapshot()[1][before:])
-        value, error, transcripts = self._done[key]
-        if not first:  # the first run attached its transcripts itself
-            for transcript in transcripts:
+                outcome.value = make()
+            except self.keeps as exc:
+                outcome.error = exc
+            outcome.transcripts = snapshot()[1][before:]
+            self._done[key] = outcome
+        else:  # the first run attached its transcripts itself
+            for transcript in outcome.transcripts:
                 attach(transcript["title"], transcript["text"])
-        if error is not None:
-            raise error
-        return value
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.value
+
+    def make_all(self, makes: Mapping[Hashable, Callable[[Keep], object]], *, workers: int) -> None:
+        """Make the runs of ``makes`` not made yet, on ``workers`` threads, for :meth:`get` to hand out.
+
+        A run on a thread belongs to no case, so it gives its transcripts to
+        the ``keep`` it is called with instead of attaching them; every reader
+        gets them.  An error outside ``keeps`` is raised here.
+        """
+        todo = {key: make for key, make in makes.items() if key not in self._done}
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="sockspec-shared")
+        try:
+            futures = {key: pool.submit(self._attempt, make) for key, make in todo.items()}
+            for key, future in futures.items():
+                self._done[key] = future.result()
+        finally:  # on Ctrl-C, start nothing more; what runs ends by its deadline
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _attempt(self, make: Callable[[Keep], object]) -> _Outcome:
+        outcome = _Outcome()
+        try:
+            outcome.value = make(lambda title, text: outcome.transcripts.append({"title": title, "text": text}))
+        except self.keeps as exc:
+            outcome.error = exc
+        return outcome

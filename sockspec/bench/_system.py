@@ -1,7 +1,8 @@
 """What the bench reads from the machine: cores, pinning, CPU time, load.
 
-All of it comes from ``/proc`` and ``os.sched_*`` (Linux).  Where those are
-missing the bench still runs: no pinning, no CPU figures, and it says so.
+All of it comes from ``/proc`` (through :mod:`sockspec.procfs` where the
+specs ask the same) and ``os.sched_*`` (Linux).  Where those are missing the
+bench still runs: no pinning, no CPU figures, and it says so.
 """
 
 from __future__ import annotations
@@ -12,7 +13,30 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+from sockspec.procfs import TICKS, group_pids, stat_fields
+from sockspec.procfs import group_cpu_seconds as group_cpu
+from sockspec.procfs import process_cpu_seconds as process_cpu
+
+__all__ = [
+    "TICKS",
+    "Foreign",
+    "Pinning",
+    "Quiet",
+    "calibrate",
+    "foreign_cpu",
+    "foreign_delta",
+    "group_cpu",
+    "group_pids",
+    "loadavg",
+    "machine_busy",
+    "pin_group",
+    "pinned",
+    "plan_pinning",
+    "process_cpu",
+    "steal_seconds",
+    "usable_cpus",
+    "wait_for_quiet",
+]
 
 
 def usable_cpus() -> list[int]:
@@ -75,42 +99,6 @@ def pin_group(pgid: int, cpus: tuple[int, ...]) -> None:
                     os.sched_setaffinity(int(tid), cpus)
 
 
-def _stat_fields(pid: int) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            raw = f.read().decode("ascii", "replace")
-    except OSError:
-        return None
-    # comm may hold spaces and parentheses: split after the last ')'.
-    return raw[raw.rfind(")") + 2 :].split()
-
-
-def group_pids(pgid: int) -> list[int]:
-    """Live processes whose process group is ``pgid``."""
-    pids = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            fields = _stat_fields(int(name))
-            # fields[0] is state (field 3 of stat), fields[2] the process group (field 5).
-            if fields is not None and len(fields) > 2 and int(fields[2]) == pgid:
-                pids.append(int(name))
-    return pids
-
-
-def process_cpu(pid: int) -> float:
-    """Seconds of CPU used by ``pid`` (all threads) and its reaped children."""
-    fields = _stat_fields(pid)
-    if fields is None or len(fields) < 15:
-        return 0.0
-    # utime, stime, cutime, cstime are stat fields 14-17, here 11-14.
-    return sum(int(value) for value in fields[11:15]) / TICKS
-
-
-def group_cpu(pgid: int) -> float:
-    """Seconds of CPU used by a whole process group: a server and any process it forked."""
-    return sum(process_cpu(pid) for pid in group_pids(pgid))
-
-
 def _uptime_ticks() -> int:
     try:
         with open("/proc/uptime", encoding="ascii") as f:
@@ -142,7 +130,7 @@ def foreign_cpu(exclude_pgids: set[int], exclude_pids: set[int]) -> Foreign:
         if not name.isdigit():
             continue
         pid = int(name)
-        fields = _stat_fields(pid)
+        fields = stat_fields(pid)
         if fields is None or len(fields) < 20 or pid in exclude_pids:
             continue
         ppid, pgid = int(fields[1]), int(fields[2])

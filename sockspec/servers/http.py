@@ -17,19 +17,18 @@ socket that :meth:`HttpServer.stop` writes to, and ``stop`` joins the threads.
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import selectors
 import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from sockspec.addresses import LOOPBACK
+from sockspec.servers.threaded import ThreadedServer
 
 __all__ = ["Exchange", "HttpServer", "Mode", "response"]
 
-LOOPBACK = "127.0.0.1"
 #: End of an HTTP/1.0 request head (RFC 1945 §5: Request-Line, headers, CRLF).
 HEAD_END = b"\r\n\r\n"
 #: Most request bytes kept from one connection.
@@ -87,7 +86,7 @@ def _middle_of_body(payload: bytes) -> int:
     return head + (len(payload) - head) // 2
 
 
-class HttpServer:
+class HttpServer(ThreadedServer):
     """A threaded HTTP/1.0 server on 127.0.0.1 port 0 that records every request.
 
     ``payload`` is the full response to send (see :func:`response`); in
@@ -110,48 +109,12 @@ class HttpServer:
     ) -> None:
         self.payload = payload
         self.mode = mode
-        self.timeout = timeout
         self.reset_after = _middle_of_body(payload) if reset_after is None else reset_after
         self.reset_delay = reset_delay
         self.hold = hold
         self.exchanges: list[Exchange] = []
         self._changed = threading.Condition()
-        self._threads: list[threading.Thread] = []
-        self._stopping = threading.Event()
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.settimeout(timeout)
-        self._started = False
-
-    # -- life cycle ---------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        return int(self._listener.getsockname()[1])
-
-    def start(self) -> HttpServer:
-        """Bind 127.0.0.1 port 0, listen, and serve on a thread."""
-        self._listener.bind((LOOPBACK, 0))
-        self._listener.listen(16)
-        self._started = True
-        self._spawn(self._accept_loop)
-        return self
-
-    def stop(self) -> None:
-        """Wake every thread, close every socket, join the threads (idempotent)."""
-        self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
-        for thread in list(self._threads):
-            thread.join(self.timeout + 1.0)
-        for sock in (self._listener, self._wake_r, self._wake_w):
-            sock.close()
-
-    def __enter__(self) -> HttpServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(timeout)
 
     # -- what the specs read ------------------------------------------------
 
@@ -175,34 +138,11 @@ class HttpServer:
 
     # -- threads ------------------------------------------------------------
 
-    def _spawn(self, target: Callable[..., None], *args: object) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)
-        self._threads.append(thread)
-        thread.start()
-
-    def _readable(self, sock: socket.socket, timeout: float) -> bool:
-        """Wait until ``sock`` is readable; False on timeout or when the server stops."""
-        if self._stopping.is_set():
-            return False
-        with selectors.DefaultSelector() as sel:
-            sel.register(sock, selectors.EVENT_READ)
-            sel.register(self._wake_r, selectors.EVENT_READ)
-            ready = {key.fileobj for key, _ in sel.select(timeout)}
-        return sock in ready and not self._stopping.is_set()
-
-    def _accept_loop(self) -> None:
-        while not self._stopping.is_set():
-            if not self._readable(self._listener, self.timeout):
-                continue
-            try:
-                conn, peer = self._listener.accept()
-            except OSError:
-                continue
-            conn.settimeout(self.timeout)
-            exchange = Exchange(peer=(peer[0], peer[1]))
-            with self._changed:
-                self.exchanges.append(exchange)
-            self._spawn(self._serve, conn, exchange)
+    def serve(self, conn: socket.socket, peer: tuple[str, int]) -> None:
+        exchange = Exchange(peer=peer)
+        with self._changed:
+            self.exchanges.append(exchange)
+        self._serve(conn, exchange)
 
     def _end(self, exchange: Exchange, how: str) -> None:
         with self._changed:
@@ -216,8 +156,8 @@ class HttpServer:
             left = deadline - time.monotonic()
             if left <= 0:
                 return "timed out"
-            if not self._readable(conn, left):
-                return "stopped" if self._stopping.is_set() else "timed out"
+            if not self._stop.readable(conn, left):
+                return "stopped" if self._stop.is_set() else "timed out"
             chunk = conn.recv(_READ)
             if not chunk:
                 return "client closed"

@@ -2,8 +2,8 @@
 
 Strategy: an SNTP client under test is judged against a server the kit
 trusts, so the kit runs the reference program (``{python} -m reference
-sntp-server``), whatever ``--impl-cmd`` says (DESIGN.md: sockspec may start
-reference programs as servers for fixtures).  Its ``--fault`` modes each break
+sntp-server``), whatever ``--impl-cmd`` says (docs/architecture.md: the kit
+may start reference programs as its own servers).  Its ``--fault`` modes each break
 exactly one rule that a client must check (RFC 4330 §5); :data:`FAULTS` is the
 table of them.  A server is a child process in its own process group, killed
 and reaped by :meth:`KitSntpServer.stop`, and by the process layer's registry
@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sockspec.addresses import LOOPBACK
 from sockspec.errors import IUTError, KitUsageError
 from sockspec.process import Spawned, spawn
 
@@ -106,7 +107,7 @@ class KitSntpServer:
 
     @property
     def address(self) -> tuple[str, int]:
-        return "127.0.0.1", self._proc.port
+        return LOOPBACK, self._proc.port
 
     def alive(self) -> bool:
         return self._proc.alive()

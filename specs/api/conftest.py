@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-LOOPBACK = "127.0.0.1"
+from sockspec.addresses import LOOPBACK
+
 #: Timeout of every socket that the specs use for I/O, in seconds.
 IO_TIMEOUT = 0.5
 

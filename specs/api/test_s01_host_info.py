@@ -9,59 +9,22 @@ to the DNS sandbox.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-from pathlib import Path
 
 import pytest
 
 from sockspec import expect_equal, expect_in, expect_raises, expect_that, not_applicable, params
 from specs.exceptions import accepted
-
-HOSTS_FILE = Path("/etc/hosts")
-
-
-def _hosts_entries() -> list[tuple[str, list[str]]]:
-    """(address, names) for each line of /etc/hosts, in file order."""
-    try:
-        text = HOSTS_FILE.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    entries = []
-    for line in text.splitlines():
-        fields = line.split("#", 1)[0].split()
-        if len(fields) >= 2:
-            entries.append((fields[0], fields[1:]))
-    return entries
-
-
-def _is_dotted_quad(value: object) -> bool:
-    """Is ``value`` a str in canonical dotted-decimal IPv4 form (the oracle is ipaddress)?"""
-    if not isinstance(value, str):
-        return False
-    try:
-        return str(ipaddress.IPv4Address(value)) == value
-    except ValueError:
-        return False
+from specs.hosts_file import HOSTS_FILE, hosts_ipv4_of, hosts_names_of, is_dotted_quad
 
 
 def _expect_non_empty_str(what: str, value: object) -> None:
     expect_that(what, isinstance(value, str) and value != "", expected="a non-empty str", actual=value)
 
 
-def _hosts_ipv4_of(name: str) -> list[str]:
-    """The IPv4 addresses /etc/hosts gives ``name`` (names match case-insensitively)."""
-    wanted = name.lower()
-    return [addr for addr, names in _hosts_entries() if _is_dotted_quad(addr) and wanted in (n.lower() for n in names)]
-
-
-def _hosts_names_of(address: str) -> list[str]:
-    return [name for addr, names in _hosts_entries() if addr == address for name in names]
-
-
 def _require_in_hosts_file(name: str) -> list[str]:
     """The hosts-file addresses of ``name``; N/A when resolving it could query DNS."""
-    addresses = _hosts_ipv4_of(name)
+    addresses = hosts_ipv4_of(name)
     if not addresses:
         not_applicable(f"{HOSTS_FILE} has no IPv4 entry for {name!r}: resolving it would query DNS (needs the sandbox)")
     return addresses
@@ -88,7 +51,7 @@ def test_gethostname_is_node_name(api):
 def test_gethostbyname_own_name(api):
     own_name = _own_name(api)
     address = api.gethostbyname(own_name)
-    expect_that(f"gethostbyname({own_name!r})", _is_dotted_quad(address), expected="a dotted-quad str", actual=address)
+    expect_that(f"gethostbyname({own_name!r})", is_dotted_quad(address), expected="a dotted-quad str", actual=address)
 
 
 @pytest.mark.parametrize("case", params("s01.gethostbyname.hosts-file"))
@@ -120,7 +83,7 @@ def test_gethostbyname_ex_shape(api):
     )
     expect_that(
         f"{what} addresses",
-        isinstance(addresses, list) and len(addresses) > 0 and all(_is_dotted_quad(a) for a in addresses),
+        isinstance(addresses, list) and len(addresses) > 0 and all(is_dotted_quad(a) for a in addresses),
         expected="a non-empty list of dotted-quad str",
         actual=addresses,
     )
@@ -148,7 +111,7 @@ def test_gethostbyname_ex_literal(api, case):
 @pytest.fixture
 def loopback_names():
     """The names /etc/hosts gives 127.0.0.1; N/A when a reverse lookup would query DNS."""
-    names = _hosts_names_of("127.0.0.1")
+    names = hosts_names_of("127.0.0.1")
     if not names:
         not_applicable(f"{HOSTS_FILE} has no entry for 127.0.0.1: a reverse lookup would query DNS (needs the sandbox)")
     return names

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from sockspec import expect_equal, expect_raises, expect_that, params
+from sockspec.addresses import LOOPBACK
 from specs.exceptions import accepted
 
-LOOPBACK = "127.0.0.1"
 PORT_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
 

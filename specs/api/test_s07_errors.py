@@ -9,8 +9,7 @@ import struct
 import pytest
 
 from sockspec import expect_equal, expect_raises
-
-LOOPBACK = "127.0.0.1"
+from sockspec.addresses import LOOPBACK
 
 
 def _reset(peer: stdlib.socket) -> None:

@@ -10,45 +10,22 @@ until it shows that TIME_WAIT entry.  A second IUT server then binds the port.
 from __future__ import annotations
 
 import errno
-import time
-from pathlib import Path
 
 import pytest
 
 from sockspec import expect_equal, expect_that
-
-LOOPBACK = "127.0.0.1"
-PROC_TCP = Path("/proc/net/tcp")
-TCP_TIME_WAIT = "06"  # state code in /proc/net/tcp (include/net/tcp_states.h)
-
-
-def _states_on(port: int) -> list[str] | None:
-    """The /proc/net/tcp states of IPv4 sockets whose local port is ``port``; None where unreadable."""
-    try:
-        lines = PROC_TCP.read_text().splitlines()[1:]
-    except OSError:
-        return None
-    states = []
-    for line in lines:
-        fields = line.split()
-        if len(fields) > 3 and int(fields[1].rsplit(":", 1)[1], 16) == port:
-            states.append(fields[3])
-    return states
+from sockspec.addresses import LOOPBACK
+from sockspec.procfs import TCP_TIME_WAIT, await_tcp_state
 
 
 def _await_time_wait(port: int, fact) -> None:
     """Wait up to 0.5 s for a TIME_WAIT entry on ``port`` where the kernel shows its table."""
-    deadline = time.monotonic() + 0.5
-    while True:
-        states = _states_on(port)
-        if states is None:
-            fact("TIME_WAIT on the port", "not observable on this platform")
-            return
-        if TCP_TIME_WAIT in states or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
+    states = await_tcp_state(port, TCP_TIME_WAIT, 0.5)
+    if states is None:
+        fact("TIME_WAIT on the port", "not observable on this platform")
+        return
     expect_that(
-        f"states in {PROC_TCP} on port {port} after the server closed first",
+        f"states in /proc/net/tcp on port {port} after the server closed first",
         TCP_TIME_WAIT in states,
         expected=f"a TIME_WAIT entry ({TCP_TIME_WAIT})",
         actual=states,

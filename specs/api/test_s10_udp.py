@@ -8,8 +8,8 @@ import time
 import pytest
 
 from sockspec import expect_equal, expect_raises, expect_that
+from sockspec.addresses import LOOPBACK
 
-LOOPBACK = "127.0.0.1"
 REQUEST = b"\x1b" + 47 * b"\0"  # the tutorial's SNTP request
 
 

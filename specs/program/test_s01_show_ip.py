@@ -16,7 +16,9 @@ import socket as oracle  # the host name; never the thing under test
 import pytest
 
 from sockspec import not_applicable, params
-from specs.program.conftest import accepted_lines, expect_exit, expect_lines, hosts_ipv4_of, run_once
+from specs.hosts_file import hosts_ipv4_of
+from specs.program._checks import accepted_lines, expect_exit, expect_lines
+from specs.program._scenarios import run_once
 
 
 @pytest.mark.parametrize("case", params("s01.show_ip.transcript"))

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from sockspec import params
-from specs.program.conftest import (
+from specs.program._checks import (
     accepted_lines,
     expect_exit,
     expect_exit_nonzero,
@@ -21,9 +21,9 @@ from specs.program.conftest import (
     expect_message,
     expect_no_traceback,
     expect_usage_error,
-    run_once,
     template_regex,
 )
+from specs.program._scenarios import run_once
 
 
 @pytest.mark.parametrize("case", params("s02.remote_ip.transcript"))

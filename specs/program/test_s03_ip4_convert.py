@@ -16,7 +16,7 @@ from binascii import hexlify
 import pytest
 
 from sockspec import params
-from specs.program.conftest import (
+from specs.program._checks import (
     accepted_lines,
     expect_exit,
     expect_exit_nonzero,
@@ -24,9 +24,9 @@ from specs.program.conftest import (
     expect_message,
     expect_no_traceback,
     expect_usage_error,
-    run_once,
     template_regex,
 )
+from specs.program._scenarios import run_once
 
 
 def _forms(host: str, address: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from sockspec import not_applicable, params
-from specs.program.conftest import (
+from specs.program._checks import (
     accepted_lines,
     expect_exit,
     expect_exit_nonzero,
@@ -23,8 +23,8 @@ from specs.program.conftest import (
     expect_message,
     expect_no_traceback,
     expect_usage_error,
-    run_once,
 )
+from specs.program._scenarios import run_once
 
 
 def _lookup(function: str, *args: Any) -> Any:

@@ -11,7 +11,8 @@ import socket as oracle  # this host's byte order; never the thing under test
 import pytest
 
 from sockspec import params
-from specs.program.conftest import accepted_lines, expect_exit, expect_lines, expect_usage_error, run_once
+from specs.program._checks import accepted_lines, expect_exit, expect_lines, expect_usage_error
+from specs.program._scenarios import run_once
 
 
 def _values(value: int) -> dict[str, int]:

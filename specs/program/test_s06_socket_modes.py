@@ -17,18 +17,11 @@ from collections.abc import Iterator
 import pytest
 
 from sockspec import expect_that, params
+from sockspec.procfs import group_cpu_seconds
 from sockspec.vectors import active_catalogue
-from specs.program.conftest import (
-    SERVER_WAIT,
-    Started,
-    attach_server,
-    connect,
-    cpu_seconds_of_group,
-    expect_lines,
-    expect_no_traceback,
-    require_proc_stat,
-    template_regex,
-)
+from specs.program._checks import expect_lines, expect_no_traceback, template_regex
+from specs.program._peers import connect
+from specs.program._servers import SERVER_WAIT, Started, attach_server, require_proc_stat
 
 BANNER = active_catalogue().vectors("s06.socket_modes.banner")[0]
 
@@ -74,10 +67,10 @@ def test_socket_modes_listening(trivial):
 def test_socket_modes_idle_cpu(trivial, case, fact):
     require_proc_stat(trivial.proc.pid)
     window = case["input"]["window_s"]
-    before = cpu_seconds_of_group(trivial.proc.pid)
+    before = group_cpu_seconds(trivial.proc.pid)
     start = time.monotonic()
     time.sleep(window)
-    used = cpu_seconds_of_group(trivial.proc.pid) - before
+    used = group_cpu_seconds(trivial.proc.pid) - before
     share = used / (time.monotonic() - start)
     attach_server("socket-modes", trivial)
     fact("CPU share of socket-modes while waiting", round(share, 3))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sockspec import params
-from specs.program.conftest import accepted_lines, expect_exit, expect_lines, expect_usage_error, run_once
+from specs.program._checks import accepted_lines, expect_exit, expect_lines, expect_usage_error
+from specs.program._scenarios import run_once
 
 
 @pytest.mark.parametrize("case", params("s06.socket_timeout.transcript", "s06.socket_timeout.option"))

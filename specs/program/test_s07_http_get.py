@@ -16,18 +16,19 @@ from typing import Any
 import pytest
 
 from sockspec import expect_equal, expect_that, params
+from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
 from sockspec.process import Completed
 from sockspec.servers.http import Exchange, HttpServer, Mode, response
-from specs.program.conftest import (
+from specs.program._checks import (
     expect_exit,
     expect_exit_nonzero,
     expect_message,
     expect_no_traceback,
     expect_usage_error,
-    run_once,
-    unlistened_port,
 )
+from specs.program._peers import unlistened_port
+from specs.program._scenarios import run_once
 
 RESET_BODY_BYTES = 3072
 #: How long the kit server waits for a request's blank line, and for the client to close.
@@ -48,7 +49,7 @@ def _served(programs, payload: bytes, mode: Mode, file: str, *options: str, time
     with HttpServer(payload, mode, timeout=SERVER_TIMEOUT) as server:
         try:
             done = programs.run(
-                "http-get", "--host", "127.0.0.1", "--port", str(server.port), "--file", file, *options, timeout=timeout
+                "http-get", "--host", LOOPBACK, "--port", str(server.port), "--file", file, *options, timeout=timeout
             )
             exchanges = server.finished(1)
         finally:
@@ -73,7 +74,7 @@ def _scenario(shared, programs, resolver_sandbox, given) -> tuple[Completed, byt
     def make() -> Any:
         if name == "refused":
             with unlistened_port() as port:
-                return programs.run("http-get", "--host", "127.0.0.1", "--port", str(port), "--file", "/"), b""
+                return programs.run("http-get", "--host", LOOPBACK, "--port", str(port), "--file", "/"), b""
         if name == "address":
             args = ("--host", "nosuch.invalid", "--port", "80", "--file", "/")
             return programs.run("http-get", *args, within=resolver_sandbox), b""

@@ -15,14 +15,8 @@ import socket as oracle  # measures this kernel; never the thing under test
 import pytest
 
 from sockspec import params
-from specs.program.conftest import (
-    accepted_lines,
-    expect_exit,
-    expect_line_shapes,
-    expect_lines,
-    expect_usage_error,
-    run_once,
-)
+from specs.program._checks import accepted_lines, expect_exit, expect_line_shapes, expect_lines, expect_usage_error
+from specs.program._scenarios import run_once
 
 BEFORE = (r"send buffer size \[Before\]:\s*(\d+)", r"receive buffer size \[Before\]:\s*(\d+)")
 

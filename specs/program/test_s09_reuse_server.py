@@ -13,49 +13,24 @@ from __future__ import annotations
 
 import signal
 import socket as stdlib  # oracle and peer; never the thing under test
-import time
 from collections.abc import Iterator
 from contextlib import suppress
-from pathlib import Path
 
 import pytest
 
 from sockspec import expect_equal, expect_that, params
-from specs.program.conftest import (
-    LOOPBACK,
-    SERVER_WAIT,
-    Started,
-    accepted_lines,
-    attach_server,
-    connect,
-    expect_lines,
-    expect_no_traceback,
-    expect_usage_error,
-    free_port,
-    run_once,
-)
+from sockspec.addresses import LOOPBACK
+from sockspec.procfs import TCP_TIME_WAIT, await_tcp_state
+from specs.program._checks import accepted_lines, expect_lines, expect_no_traceback, expect_usage_error
+from specs.program._peers import connect, free_port
+from specs.program._scenarios import run_once
+from specs.program._servers import SERVER_WAIT, Started, attach_server
 
-PROC_TCP = Path("/proc/net/tcp")
-TCP_TIME_WAIT = "06"  # state code in /proc/net/tcp (include/net/tcp_states.h)
 LINE_WAIT = 1.5  # seconds for the server to print a client's lines
 
 
-def _states_on(port: int) -> list[str]:
-    """The /proc/net/tcp states of IPv4 sockets whose local port is ``port`` (empty where unreadable)."""
-    try:
-        rows = PROC_TCP.read_text().splitlines()[1:]
-    except OSError:
-        return []
-    return [f[3] for f in (row.split() for row in rows) if len(f) > 3 and int(f[1].rsplit(":", 1)[1], 16) == port]
-
-
 def _time_wait_seen(port: int, wait: float = 0.5) -> bool:
-    deadline = time.monotonic() + wait
-    while TCP_TIME_WAIT not in _states_on(port):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
+    return TCP_TIME_WAIT in (await_tcp_state(port, TCP_TIME_WAIT, wait) or [])
 
 
 def _option_states() -> dict[str, int]:

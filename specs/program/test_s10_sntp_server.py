@@ -13,38 +13,89 @@ comes before it answered something that deserved none.
 
 from __future__ import annotations
 
+import random
 import re
+import socket as oracle  # the spec's own probes; never the thing under test
 import time
 
 import ntplib
 import pytest
 
 from sockspec import expect_equal, expect_that, params
+from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
 from sockspec.errors import IUTProtocolError, IUTTimeout
 from sockspec.outcomes import not_applicable
-from sockspec.servers.proxy import DatagramRelay
-from specs.program import _net_fixtures as net
-
-iut_sntp_servers = net.iut_sntp_servers
+from sockspec.servers.udp_relay import DatagramRelay
+from sockspec.sntp_wire import Header, ntp_to_unix, request, unix_to_ntp
+from specs.program._scenarios import recorded, utc_seconds
+from specs.program._servers import ServerUnderTest, evidence
 
 #: How long ntplib waits for a reply.
 NTPLIB_TIMEOUT = 0.5
 
 
+def sentinel_transmit() -> int:
+    """A transmit timestamp no other request of the run uses: now, with random low bits."""
+    return unix_to_ntp(time.time()) & ~0xFFFF | random.getrandbits(16)
+
+
+def probe(port: int, datagram: bytes, *, wait: float = 0.5, drain: float = 0.05) -> tuple[list[bytes], list[bytes]]:
+    """Send ``datagram`` from one socket, then a valid request, the sentinel, from another.
+
+    Returns the replies each socket got, through a recording relay: the
+    second socket's are the sentinel's, whatever they contain.  Waiting
+    ends ``drain`` seconds after the sentinel's reply (or after ``wait``
+    seconds without one): a server that answers in order has answered the
+    datagram by then, and one that does not has had ``drain`` more.
+    """
+    first = oracle.socket(oracle.AF_INET, oracle.SOCK_DGRAM)
+    second = oracle.socket(oracle.AF_INET, oracle.SOCK_DGRAM)
+    answers: list[bytes] = []
+    sentinel: list[bytes] = []
+    with (
+        recorded(
+            DatagramRelay((LOOPBACK, port)), "datagrams via the kit's relay: #1 the probe, #2 the sentinel"
+        ) as relay,
+        first,
+        second,
+    ):
+        for sock in (first, second):
+            sock.connect((LOOPBACK, relay.port))
+        first.send(datagram)
+        second.send(request(4, sentinel_transmit()))
+        sentinel = _receive(second, until=time.monotonic() + wait, first_only=True)
+        answers = _receive(first, until=time.monotonic() + (drain if sentinel else 0.0))
+        sentinel += _receive(second, until=time.monotonic())
+    return answers, sentinel
+
+
+def _receive(sock: oracle.socket, *, until: float, first_only: bool = False) -> list[bytes]:
+    """Datagrams waiting on ``sock`` or arriving before ``until`` (the first one only, if asked)."""
+    got: list[bytes] = []
+    while True:
+        sock.settimeout(max(0.0, until - time.monotonic()))
+        try:
+            got.append(sock.recv(65535))
+        except (BlockingIOError, TimeoutError, ConnectionRefusedError):
+            return got
+        if first_only:
+            return got
+
+
 def ntplib_query(port: int, version: int) -> ntplib.NTPStats:
     """One ntplib request through the kit's relay; no usable reply is the IUT's failure."""
     title = f"datagrams of an ntplib version {version} request, via the kit's relay"
-    with net.recorded(DatagramRelay((net.LOOPBACK, port)), title) as relay:
+    with recorded(DatagramRelay((LOOPBACK, port)), title) as relay:
         try:
-            return ntplib.NTPClient().request(net.LOOPBACK, port=relay.port, version=version, timeout=NTPLIB_TIMEOUT)
+            return ntplib.NTPClient().request(LOOPBACK, port=relay.port, version=version, timeout=NTPLIB_TIMEOUT)
         except ntplib.NTPException as exc:
             if relay.replies():
                 raise IUTProtocolError(f"sntp-server's reply is not an NTP packet ntplib can read: {exc}") from exc
             raise IUTTimeout(f"sntp-server sent no reply to ntplib within {NTPLIB_TIMEOUT:g} s") from exc
 
 
-def expect_sentinel_answered(what: str, sentinel: list[bytes], server: net.ServerUnderTest) -> None:
+def expect_sentinel_answered(what: str, sentinel: list[bytes], server: ServerUnderTest) -> None:
     __tracebackhide__ = True
     expect_that(
         f"reply to a valid request sent after {what}",
@@ -54,27 +105,27 @@ def expect_sentinel_answered(what: str, sentinel: list[bytes], server: net.Serve
     )
 
 
-def one_reply(server: net.ServerUnderTest, datagram: bytes) -> net.Header:
+def one_reply(server: ServerUnderTest, datagram: bytes) -> Header:
     """The header of the one reply to ``datagram``; anything but one full reply fails the case."""
     __tracebackhide__ = True
-    answers, _ = net.probe(server.get().port, datagram)
+    answers, _ = probe(server.get().port, datagram)
     expect_equal("number of replies to the request", len(answers), 1)
-    header = net.Header.parse(answers[0])
+    header = Header.parse(answers[0])
     expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
     assert header is not None
     return header
 
 
-def raw_reply(server: net.ServerUnderTest, version: int, poll: int = 0) -> net.Header:
+def raw_reply(server: ServerUnderTest, version: int, poll: int = 0) -> Header:
     """The header of the one reply to a raw client request with a fresh transmit timestamp."""
     __tracebackhide__ = True
-    return one_reply(server, net.request(version, net.sentinel_transmit(), poll))
+    return one_reply(server, request(version, sentinel_transmit(), poll))
 
 
 @pytest.mark.parametrize("case", params("s10.sntp_server.port-zero"))
 def test_port_zero_prints_the_port(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         proc = server.get()
         attach("first line of sntp-server", proc.banner.decode("utf-8", "replace"))
         expect_that("port in the first line", 0 < proc.port < 65536, expected="1 to 65535", actual=proc.port)
@@ -85,7 +136,7 @@ def test_port_zero_prints_the_port(iut_sntp_servers, case):
 @pytest.mark.parametrize("case", params("s10.sntp_server.mode"))
 def test_reply_mode(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         port = server.get().port
         if case["input"]["client"] == "ntplib":
             expect_equal("mode of the reply to ntplib", ntplib_query(port, case["input"]["version"]).mode, 4)
@@ -98,7 +149,7 @@ def test_reply_mode(iut_sntp_servers, case):
 def test_reply_version(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     version = case["input"]["version"]
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         expect_equal(
             f"version of the reply to a version {version} request",
             ntplib_query(server.get().port, version).version,
@@ -110,8 +161,8 @@ def test_reply_version(iut_sntp_servers, case):
 def test_originate_is_our_transmit(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     transmit = int(case["input"]["transmit"], 16)
-    with net.evidence("sntp-server", server.describe):
-        header = one_reply(server, net.request(case["input"]["version"], transmit))
+    with evidence("sntp-server", server.describe):
+        header = one_reply(server, request(case["input"]["version"], transmit))
         expect_equal("originate timestamp of the reply, as hex", f"{header.originate:016x}", f"{transmit:016x}")
 
 
@@ -119,7 +170,7 @@ def test_originate_is_our_transmit(iut_sntp_servers, case):
 def test_stratum(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     low, high = case["accept"]
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         stratum = ntplib_query(server.get().port, case["input"]["version"]).stratum
         expect_that("stratum of the reply", low <= stratum <= high, expected=f"{low} to {high}", actual=stratum)
 
@@ -128,7 +179,7 @@ def test_stratum(iut_sntp_servers, case):
 def test_clock_offset(iut_sntp_servers, case):
     offset, tolerance = case["input"]["offset"], case["expect"]["tolerance"]
     server = iut_sntp_servers.get(offset)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         measured = ntplib_query(server.get().port, 4).offset
         expect_that(
             f"ntplib's offset against sntp-server{f' --offset {offset:g}' if offset else ''}",
@@ -142,8 +193,8 @@ def test_clock_offset(iut_sntp_servers, case):
 def test_ignores_malformed(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     datagram = bytes.fromhex(case["input"]["hex"])
-    with net.evidence("sntp-server", server.describe):
-        answers, sentinel = net.probe(server.get().port, datagram)
+    with evidence("sntp-server", server.describe):
+        answers, sentinel = probe(server.get().port, datagram)
         expect_equal(f"replies to {case.description}", [a.hex() for a in answers], [])
         expect_sentinel_answered(case.description, sentinel, server)
 
@@ -152,8 +203,8 @@ def test_ignores_malformed(iut_sntp_servers, case):
 def test_no_amplification(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     datagram = bytes.fromhex(case["input"]["hex"])
-    with net.evidence("sntp-server", server.describe):
-        answers, sentinel = net.probe(server.get().port, datagram)
+    with evidence("sntp-server", server.describe):
+        answers, sentinel = probe(server.get().port, datagram)
         total = sum(map(len, answers))
         expect_that(
             f"bytes of all replies to a {len(datagram)}-byte request",
@@ -168,7 +219,7 @@ def test_no_amplification(iut_sntp_servers, case):
 def test_poll_is_copied(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     poll = case["input"]["poll"]
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         header = raw_reply(server, case["input"]["version"], poll)
         expect_equal(f"poll of the reply to a request with poll {poll}", header.poll, poll)
 
@@ -176,7 +227,7 @@ def test_poll_is_copied(iut_sntp_servers, case):
 @pytest.mark.parametrize("case", params("s10.sntp_server.leap"))
 def test_leap_indicator(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         expect_equal("leap indicator of the reply", raw_reply(server, case["input"]["version"]).leap, case["expect"])
 
 
@@ -184,14 +235,14 @@ def test_leap_indicator(iut_sntp_servers, case):
 def test_precision(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     low, high = case["accept"]
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         precision = raw_reply(server, case["input"]["version"]).precision
         expect_that(
             "precision of the reply (log2 s)", low <= precision <= high, expected=f"{low} to {high}", actual=precision
         )
 
 
-def expect_server_clock(server: net.ServerUnderTest, offset: float, tolerance: float) -> None:
+def expect_server_clock(server: ServerUnderTest, offset: float, tolerance: float) -> None:
     """The receive and transmit timestamps of one reply are the kit's clock plus ``offset``, in order."""
     __tracebackhide__ = True
     before = time.time()
@@ -199,7 +250,7 @@ def expect_server_clock(server: net.ServerUnderTest, offset: float, tolerance: f
     after = time.time()
     low, high = before + offset - tolerance, after + offset + tolerance
     for name in ("receive", "transmit"):
-        seen = net.ntp_to_unix(getattr(header, name))
+        seen = ntp_to_unix(getattr(header, name))
         expect_that(
             f"{name} timestamp of the reply, as Unix time",
             low <= seen <= high,
@@ -218,14 +269,14 @@ def expect_server_clock(server: net.ServerUnderTest, offset: float, tolerance: f
 def test_timestamps_are_the_server_clock(iut_sntp_servers, case):
     offset = case["input"]["offset"]
     server = iut_sntp_servers.get(offset)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         expect_server_clock(server, offset, case["expect"]["tolerance"])
 
 
 @pytest.mark.parametrize("case", params("s10.sntp_server.reference-id"))
 def test_reference_id_of_a_primary_server(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         header = raw_reply(server, case["input"]["version"])
         if header.stratum != 1:
             not_applicable(f"the server reports stratum {header.stratum}; the ASCII code is for stratum 1")
@@ -240,7 +291,7 @@ def test_reference_id_of_a_primary_server(iut_sntp_servers, case):
 
 @pytest.mark.parametrize("case", params("s10.sntp_server.era-2036"))
 def test_timestamps_wrap_into_era_1(iut_sntp_servers, case):
-    offset = round(net.utc_seconds(case["input"]["server_clock"]) - time.time(), 3)
+    offset = round(utc_seconds(case["input"]["server_clock"]) - time.time(), 3)
     server = iut_sntp_servers.get(offset)
-    with net.evidence("sntp-server", server.describe):
+    with evidence("sntp-server", server.describe):
         expect_server_clock(server, offset, case["expect"]["tolerance"])

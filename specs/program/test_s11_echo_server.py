@@ -20,18 +20,17 @@ import pytest
 
 from sockspec import expect_in, expect_that, params
 from sockspec.checks import attach
-from specs.program import _net_fixtures as net
-
-iut_echo_server = net.iut_echo_server
+from specs.program._peers import ECHO_TIMEOUT, Echoed, connect, difference, exchange, payload, reset
+from specs.program._servers import evidence
 
 ADDRESS = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d{1,5})\b")
 
 
-def expect_echo(what: str, echoed: net.Echoed, *, then_eof: bool = False) -> None:
+def expect_echo(what: str, echoed: Echoed, *, then_eof: bool = False) -> None:
     __tracebackhide__ = True
     ok = echoed.received == echoed.sent and (echoed.eof or not then_eof)
     wanted = f"the {len(echoed.sent)} bytes sent, in order" + (", then end of file" if then_eof else "")
-    found = net.difference(echoed.sent, echoed.received)
+    found = difference(echoed.sent, echoed.received)
     if then_eof and not echoed.eof:
         found += "; no end of file"
     if echoed.problem:
@@ -57,11 +56,11 @@ def recv_exactly(sock, size: int) -> tuple[bytes, str]:
 
 @pytest.mark.parametrize("case", params("s11.echo_server.port-zero"))
 def test_port_zero_prints_the_port(iut_echo_server, case):
-    with net.evidence("echo-server", iut_echo_server.describe):
+    with evidence("echo-server", iut_echo_server.describe):
         server = iut_echo_server.get()
         attach("first line of echo-server", server.banner.decode("utf-8", "replace"))
         expect_that("port in the first line", 0 < server.port < 65536, expected="1 to 65535", actual=server.port)
-        echoed = net.exchange(server.port, net.payload(case["input"]))
+        echoed = exchange(server.port, payload(case["input"]))
         attach("round trip", echoed.describe())
         expect_echo(f"echo on the announced port {server.port}", echoed)
 
@@ -78,9 +77,9 @@ def test_binds_loopback_by_default(iut_echo_server, case):
     params("s11.echo_server.payload-sizes", "s11.echo_server.binary-fidelity", "s11.echo_server.text-encodings"),
 )
 def test_payload_comes_back(iut_echo_server, case):
-    data = net.payload(case["input"])
-    with net.evidence("echo-server", iut_echo_server.describe):
-        echoed = net.exchange(iut_echo_server.get().port, data)
+    data = payload(case["input"])
+    with evidence("echo-server", iut_echo_server.describe):
+        echoed = exchange(iut_echo_server.get().port, data)
         attach("round trip", echoed.describe())
         expect_echo(f"echo of {case.description}", echoed)
 
@@ -90,7 +89,7 @@ def test_one_connection_many_rounds(iut_echo_server, case):
     rounds, size = case["input"]["rounds"], case["input"]["size"]
     rng = random.Random(rounds * 1000 + size)
     log: list[str] = []
-    with net.evidence("echo-server", iut_echo_server.describe), net.connect(iut_echo_server.get().port) as sock:
+    with evidence("echo-server", iut_echo_server.describe), connect(iut_echo_server.get().port, ECHO_TIMEOUT) as sock:
         for number in range(1, rounds + 1):
             data = rng.randbytes(size)
             try:
@@ -106,7 +105,7 @@ def test_one_connection_many_rounds(iut_echo_server, case):
                     f"round {number} of {rounds} on one connection",
                     False,
                     expected=f"the {size} bytes sent",
-                    actual=f"{net.difference(data, got)}; {why or 'no error'}",
+                    actual=f"{difference(data, got)}; {why or 'no error'}",
                 )
         attach("rounds on one connection", "\n".join(log))
 
@@ -122,18 +121,18 @@ def test_concurrent_clients(iut_echo_server, case):
         data = f"client {number:02d}:".encode() + random.Random(number).randbytes(size - 10)
         half = len(data) // 2
         try:
-            with net.connect(port, deadline) as sock:
+            with connect(port, deadline) as sock:
                 sock.sendall(data[:half])
                 got, why = recv_exactly(sock, half)
                 if got != data[:half]:
-                    problems[number] = f"first half: {net.difference(data[:half], got)} {why}".rstrip()
+                    problems[number] = f"first half: {difference(data[:half], got)} {why}".rstrip()
                     all_first_halves.abort()
                     return
                 all_first_halves.wait()
                 sock.sendall(data[half:])
                 got, why = recv_exactly(sock, len(data) - half)
                 if got != data[half:]:
-                    problems[number] = f"second half: {net.difference(data[half:], got)} {why}".rstrip()
+                    problems[number] = f"second half: {difference(data[half:], got)} {why}".rstrip()
         except threading.BrokenBarrierError:
             problems.setdefault(number, "its own first half came back; other clients' did not")
         except OSError as exc:
@@ -141,7 +140,7 @@ def test_concurrent_clients(iut_echo_server, case):
             all_first_halves.abort()
 
     start = time.monotonic()
-    with net.evidence("echo-server", iut_echo_server.describe):
+    with evidence("echo-server", iut_echo_server.describe):
         threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
         for thread in threads:
             thread.start()
@@ -164,9 +163,9 @@ def test_concurrent_clients(iut_echo_server, case):
 
 @pytest.mark.parametrize("case", params("s11.echo_server.half-close"))
 def test_half_close(iut_echo_server, case):
-    data = net.payload(case["input"])
-    with net.evidence("echo-server", iut_echo_server.describe):
-        echoed = net.exchange(iut_echo_server.get().port, data, half_close=True)
+    data = payload(case["input"])
+    with evidence("echo-server", iut_echo_server.describe):
+        echoed = exchange(iut_echo_server.get().port, data, half_close=True)
         attach("round trip with shutdown(SHUT_WR) after sending", echoed.describe())
         expect_echo("echo after the client shut down its sending side", echoed, then_eof=True)
 
@@ -174,19 +173,19 @@ def test_half_close(iut_echo_server, case):
 @pytest.mark.parametrize("case", params("s11.echo_server.survives-reset"))
 def test_survives_reset(iut_echo_server, case):
     size, settle = case["input"]["send"], case["input"]["settle"]
-    with net.evidence("echo-server", iut_echo_server.describe):
+    with evidence("echo-server", iut_echo_server.describe):
         server = iut_echo_server.get()
-        sock = net.connect(server.port)
+        sock = connect(server.port, ECHO_TIMEOUT)
         try:
             if size:
                 sock.sendall(random.Random(size).randbytes(size))
             time.sleep(settle)
         finally:
-            net.reset(sock)
+            reset(sock)
         time.sleep(settle)
         expect_that(
             "echo-server after a client's reset", iut_echo_server.alive(), expected="still running", actual="it exited"
         )
-        echoed = net.exchange(server.port, b"still serving after a reset")
+        echoed = exchange(server.port, b"still serving after a reset")
         attach("round trip after the reset", echoed.describe())
         expect_echo("echo for the next client", echoed)

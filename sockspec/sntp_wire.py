@@ -1,0 +1,89 @@
+"""The kit's own SNTP packet codec, sans I/O: the 48-octet header, a request, NTP and Unix time.
+
+The specs judge SNTP servers and clients by the bytes on the wire, so the
+kit reads and writes them itself; ``reference/`` keeps its own codec, so the
+oracle and the thing it judges never share code (docs/architecture.md).
+Nothing here opens a socket.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+__all__ = ["HEADER", "MODE_CLIENT", "NTP_UNIX_OFFSET", "Header", "ntp_to_unix", "request", "unix_to_ntp"]
+
+#: The 48-octet header (RFC 4330 §4): first octet, stratum, poll, precision, root delay,
+#: root dispersion, reference id, then the reference, originate, receive and transmit
+#: timestamps (the tutorial reads the same bytes as ``!12I``).
+HEADER = struct.Struct("!BBbbII4sQQQQ")
+#: Seconds from the NTP epoch (1900-01-01) to the Unix epoch.
+NTP_UNIX_OFFSET = 2_208_988_800
+MODE_CLIENT = 3
+_ERA = 1 << 32
+_U64 = (1 << 64) - 1
+
+
+@dataclass(frozen=True)
+class Header:
+    """The fields of a datagram's first 48 octets (RFC 4330 §4)."""
+
+    leap: int
+    version: int
+    mode: int
+    stratum: int
+    poll: int
+    precision: int
+    ref_id: bytes
+    reference: int
+    originate: int
+    receive: int
+    transmit: int
+    root_delay: int = 0
+    root_dispersion: int = 0
+
+    @classmethod
+    def parse(cls, data: bytes) -> Header | None:
+        """The header at the start of ``data``; None if ``data`` is shorter than 48 octets."""
+        if len(data) < HEADER.size:
+            return None
+        first, stratum, poll, precision, delay, dispersion, ref_id, ref, orig, recv, xmit = HEADER.unpack_from(data)
+        return cls(
+            first >> 6,
+            first >> 3 & 7,
+            first & 7,
+            stratum,
+            poll,
+            precision,
+            ref_id,
+            ref,
+            orig,
+            recv,
+            xmit,
+            root_delay=delay,
+            root_dispersion=dispersion,
+        )
+
+    def pack(self) -> bytes:
+        """The 48 octets of this header."""
+        first = self.leap << 6 | self.version << 3 | self.mode
+        fixed = (self.stratum, self.poll, self.precision, self.root_delay, self.root_dispersion, self.ref_id)
+        return HEADER.pack(first, *fixed, self.reference, self.originate, self.receive, self.transmit)
+
+
+def request(version: int, transmit: int, poll: int = 0) -> bytes:
+    """A client request (mode 3) with ``transmit`` as its transmit timestamp, every other field zero."""
+    return Header(0, version, MODE_CLIENT, 0, poll, 0, bytes(4), 0, 0, 0, transmit).pack()
+
+
+def ntp_to_unix(timestamp: int) -> float:
+    """Unix time of a 64-bit NTP timestamp by RFC 4330 §3's era rule: a clear top bit means 2036-2104."""
+    seconds = timestamp >> 32
+    if not seconds & 0x8000_0000:
+        seconds += _ERA
+    return seconds - NTP_UNIX_OFFSET + (timestamp & 0xFFFF_FFFF) / _ERA
+
+
+def unix_to_ntp(seconds: float) -> int:
+    """The 64-bit NTP timestamp of a Unix time; after 2036 the seconds field wraps into era 1."""
+    return int((seconds + NTP_UNIX_OFFSET) * _ERA) & _U64
