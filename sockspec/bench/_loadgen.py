@@ -1,9 +1,9 @@
 """The load generator: one worker process, run by the bench (``_workers``) as ``python _loadgen.py CONFIG``.
 
 Strategy.  The bench starts ``--client-procs`` workers (by default one per
-CPU it leaves to the client), pinned to those CPUs unless ``--no-pin``, and spreads the
-connections (echo) or outstanding requests (SNTP) over them.  A worker
-speaks one JSON line at a time with the bench::
+CPU it leaves to the client), pinned to those CPUs unless ``--no-pin``,
+and spreads the connections (echo) or outstanding requests (SNTP) over
+them.  A worker speaks one JSON line at a time with the bench::
 
     bench  -> argv[1]: {"mode": "echo" | "sntp", "port": ..., "samples_path": ..., ...}
     worker -> {"ready": true}                 connected (or {"error": "..."}, then it exits)

@@ -86,7 +86,8 @@ class HarnessClient:
     ``call_timeout`` bounds every request (``start`` included); a call on a
     socket with a timeout may take that much longer.  With ``validate`` every
     message in both directions is checked against ``schema.json``.  ``env``
-    adds variables to the kit's environment for the harness.
+    changes the kit's environment for the harness (``None`` removes a
+    variable; see ``sockspec.process.Env``).
     """
 
     def __init__(

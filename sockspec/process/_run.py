@@ -97,9 +97,10 @@ def run(
 ) -> Completed:
     """Run ``argv`` to completion within ``timeout`` seconds.
 
-    A program that outlives the deadline is killed and raises ``IUTTimeout``
-    with what it printed so far; the caller decides whether that is a FAIL or
-    the expected outcome.
+    ``stdin`` is written to the program (else it reads nothing), ``env``
+    changes the kit's environment for it.  A program that outlives the
+    deadline is killed and raises ``IUTTimeout`` with what it printed so far;
+    the caller decides whether that is a FAIL or the expected outcome.
     """
     began = time.monotonic()
     proc = start(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, env=env)
