@@ -15,6 +15,11 @@ promises hold in one place:
   caller's changes merged in (``Env``; ``None`` removes a variable), and a
   child that cannot start at all raises ``CannotStart``.
 
+The one process the kit's children start on purpose outside this layer is
+the command inside the resolver sandbox: its launcher keeps it in its own
+process group, so that the kit's signals to the group reach it (see
+``sockspec/sandbox/launcher.py``).
+
 Modules: ``_group`` starts and kills, ``_pipes`` reads output on threads,
 ``_run`` runs a program to completion, ``_child`` keeps a server running,
 ``_lines`` speaks a line protocol.

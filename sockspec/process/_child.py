@@ -114,9 +114,6 @@ class Child:
         kill_group(self.proc)
         self.out.join(1.0)
         self.err.join(1.0)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
 
     def __enter__(self) -> Self:
         return self

@@ -196,5 +196,3 @@ class LineProcess:
             with contextlib.suppress(OSError):
                 pipe.close()
         self._stderr.join(_EXIT_WAIT)
-        with contextlib.suppress(OSError):
-            self._proc.stderr.close()  # type: ignore[union-attr]  # asserted at start

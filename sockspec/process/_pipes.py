@@ -17,7 +17,7 @@ _READ_CHUNK = 256 * 1024
 
 
 class PipeReader:
-    """Drains ``stream`` on a daemon thread, so a chatty child never blocks on a full pipe.
+    """Drains ``stream`` on a daemon thread, so a chatty child never blocks on a full pipe, then closes it.
 
     At most ``limit`` bytes are kept: the first ones (a transcript, read from
     the start) or, with ``tail``, the last ones (an error stream, whose last
@@ -35,19 +35,20 @@ class PipeReader:
         self._thread.start()
 
     def _pump(self, stream: IO[bytes]) -> None:
-        fd = stream.fileno()
-        while True:
-            try:
-                chunk = os.read(fd, _READ_CHUNK)
-            except OSError:
-                chunk = b""
-            with self.changed:
-                if not chunk:
-                    self.closed = True
+        with stream:  # closed at end of file: the reader owns the pipe
+            fd = stream.fileno()
+            while True:
+                try:
+                    chunk = os.read(fd, _READ_CHUNK)
+                except OSError:
+                    chunk = b""
+                with self.changed:
+                    if not chunk:
+                        self.closed = True
+                        self.changed.notify_all()
+                        return
+                    self._keep(chunk)
                     self.changed.notify_all()
-                    return
-                self._keep(chunk)
-                self.changed.notify_all()
 
     def _keep(self, chunk: bytes) -> None:
         room = self._limit - len(self.data)

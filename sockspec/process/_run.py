@@ -120,3 +120,6 @@ def run(
         return Completed(tuple(argv), proc.returncode, out, err, time.monotonic() - began)
     finally:
         kill_group(proc)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
