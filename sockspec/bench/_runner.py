@@ -194,7 +194,7 @@ def _measure_started(
     with start_workers(configs) as workers:
         deadline = time.monotonic() + WORKER_START_TIMEOUT
         for worker in workers:
-            ready = worker.read(deadline, "whether it is ready")
+            ready = worker.read(deadline, "the ready message")
             if "error" in ready:
                 raise BenchAborted(f"load generator: {ready['error']}")
         go = time.monotonic_ns()
@@ -210,7 +210,7 @@ def _measure_started(
         after = _snapshot(server.pgid, workers)
         others_after = foreign_cpu({server.pgid, *ours}, {os.getpid()})
         deadline = time.monotonic() + RESULT_TIMEOUT + settings.loss_timeout
-        results = [worker.read(deadline, "its results") for worker in workers]
+        results = [worker.read(deadline, "the results") for worker in workers]
         errors = [r["error"] for r in results if "error" in r]
         if errors:
             raise BenchAborted(f"load generator: {errors[0]}")

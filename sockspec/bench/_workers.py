@@ -63,7 +63,7 @@ class Worker:
 
     def send(self, message: dict[str, Any]) -> None:
         with _aborting():
-            self.process.send(json.dumps(message).encode() + b"\n", SEND_TIMEOUT, "its start message")
+            self.process.send(json.dumps(message).encode() + b"\n", SEND_TIMEOUT, "the start message")
 
     def samples(self) -> array.array[int]:
         values = array.array("q")

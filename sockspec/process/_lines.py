@@ -91,24 +91,26 @@ class LineProcess:
 
         ``what`` names the request in error messages, e.g. ``call htonl(1)``.
         """
-        return self._guarded(line, timeout, what, answer=True)
+        return self._guarded(line, timeout, what, answer=True, verb="answer")
 
     def send(self, line: bytes, timeout: float, what: str) -> None:
         """Write ``line`` and expect no answer yet."""
-        self._guarded(line, timeout, what, answer=False)
+        self._guarded(line, timeout, what, answer=False, verb="read")
 
     def receive(self, timeout: float, what: str) -> bytes:
         """Read the next line (without its newline) within ``timeout`` seconds."""
-        return self._guarded(b"", timeout, what, answer=True)
+        return self._guarded(b"", timeout, what, answer=True, verb="send")
 
-    def _guarded(self, line: bytes, timeout: float, what: str, *, answer: bool) -> bytes:
+    def _guarded(self, line: bytes, timeout: float, what: str, *, answer: bool, verb: str) -> bytes:
+        """Write ``line``, then read a line if ``answer``; ``verb`` says what a late child did not do."""
+        late = f"did not {verb} {what} within {timeout:g} s"
         try:
-            return self._transfer(line, time.monotonic() + timeout, timeout, what, answer)
+            return self._transfer(line, time.monotonic() + timeout, what, answer, late)
         except BaseException:  # our own errors, and Ctrl-C mid-exchange: the stream is unusable
             self.kill()
             raise
 
-    def _transfer(self, line: bytes, deadline: float, timeout: float, what: str, answer: bool) -> bytes:
+    def _transfer(self, line: bytes, deadline: float, what: str, answer: bool, late: str) -> bytes:
         pending = memoryview(line)
         stdin_fd, stdout_fd = self._stdin.fileno(), self._stdout.fileno()
         with selectors.DefaultSelector() as selector:
@@ -129,8 +131,7 @@ class LineProcess:
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    verb = "answer" if answer else "read"
-                    raise self._fault(IUTTimeout, f"did not {verb} {what} within {timeout:g} s")
+                    raise self._fault(IUTTimeout, late)
                 for key, _ in selector.select(remaining):
                     if key.fd == stdin_fd:
                         pending = pending[self._write(pending, what) :]
