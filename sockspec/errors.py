@@ -5,6 +5,7 @@
     └── IUTError           the implementation under test misbehaved
         ├── IUTTimeout     it did not answer within the allowed time
         ├── IUTCrashed     its process died
+        │   └── CannotStart  a process could not be started at all
         └── IUTProtocolError  it answered with something the protocol does not allow
 
 Spec code never catches these: a raised ``IUTError`` becomes a FAIL of the
@@ -16,6 +17,7 @@ because a verdict reached by a misconfigured kit would be worthless.
 from __future__ import annotations
 
 __all__ = [
+    "CannotStart",
     "IUTCrashed",
     "IUTError",
     "IUTProtocolError",
@@ -61,3 +63,16 @@ class IUTCrashed(IUTError):
 
 class IUTProtocolError(IUTError):
     """The IUT wrote output that its protocol does not allow."""
+
+
+class CannotStart(IUTCrashed):
+    """A child process could not be started at all; the message names the command and the cause.
+
+    ``sockspec.process`` raises it for every child without knowing whose
+    program it is.  It is an ``IUTCrashed`` because most children are the
+    implementation's programs, and a program that cannot start is a FAIL, so
+    those callers need no conversion.  The kit's own children convert it at
+    their one boundary: the harness client into ``KitUsageError`` (a harness
+    command that cannot run is a misconfigured kit), the bench into its own
+    error, the resolver sandbox's probe into a reason it is unavailable.
+    """

@@ -26,6 +26,7 @@ from sockspec.bench import EXIT_IMPLEMENTATION, EXIT_INTERRUPTED
 from sockspec.bench._report import render_html, render_section
 from sockspec.bench._results import summarise
 from sockspec.bench._runner import _percentiles, _split
+from sockspec.bench._workers import BenchAborted, start_workers
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the bench reads /proc")
 
@@ -221,3 +222,13 @@ def test_charts_are_well_formed_svg() -> None:
     for svg in section.split("<svg")[1:]:
         ET.fromstring("<svg" + svg.split("</svg>")[0] + "</svg>")
     assert render_html(doc).startswith("<!DOCTYPE html>")
+
+
+def test_a_broken_load_generator_is_the_benchs_own_error(tmp_path: Path) -> None:
+    """Its fault arrives from the process layer as an IUTError; the bench turns it into BenchAborted."""
+    broken = [{"samples_path": str(tmp_path / "samples.bin")}]  # no "mode": it dies at once
+    with (
+        pytest.raises(BenchAborted, match=r"load generator exited with code 1 .*KeyError: 'mode'"),
+        start_workers(broken) as workers,
+    ):
+        workers[0].read(time.monotonic() + 10, "the ready message")

@@ -7,9 +7,10 @@ reports medians, ratios to every baseline and the load generator's own
 ceiling as a text table, JSON and an HTML section with SVG charts.  See
 docs/benchmarks.md for the method and the figures measured with it.
 
-Modules, one job each: ``_cli`` (options, exit codes), ``_servers`` (what
-is measured), ``_runner`` (one run and the A B A B schedule), ``_loadgen``
-(the load-generator worker), ``_results`` (medians, ratios, ceiling),
+Modules, one job each: ``_options`` (parsing the options), ``_cli`` (the
+run, its outputs, exit codes), ``_servers`` (what is measured), ``_runner``
+(one run and the A B A B schedule), ``_workers`` (the load-generator
+processes the runner speaks to), ``_loadgen`` (the load-generator worker), ``_results`` (medians, ratios, ceiling),
 ``_report`` (text, JSON, HTML/SVG), ``_document`` (reading a saved
 result back), ``_system`` (/proc, pinning, load), ``_pyecho`` and
 ``epoll_echo.c`` (the baseline servers).
@@ -20,9 +21,9 @@ from __future__ import annotations
 from sockspec.bench._cli import EXIT_BENCH as EXIT_BENCH
 from sockspec.bench._cli import EXIT_IMPLEMENTATION as EXIT_IMPLEMENTATION
 from sockspec.bench._cli import EXIT_INTERRUPTED as EXIT_INTERRUPTED
-from sockspec.bench._cli import configure as configure
 from sockspec.bench._cli import run as run
 from sockspec.bench._document import load_document as load_document
+from sockspec.bench._options import configure as configure
 from sockspec.bench._report import render_section as render_section
 
 __all__ = [

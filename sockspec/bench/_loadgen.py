@@ -1,13 +1,16 @@
-"""The load generator: one worker process, run by the bench as ``python -m sockspec.bench._loadgen``.
+"""The load generator: one worker process, run by the bench (``_workers``) as ``python _loadgen.py CONFIG``.
 
-Strategy.  The bench starts one worker per core it leaves to the client and
-spreads the connections (echo) or outstanding requests (SNTP) over them.
-A worker speaks one JSON line at a time with the bench::
+Strategy.  The bench starts ``--client-procs`` workers (by default one per
+CPU it leaves to the client), pinned to those CPUs unless ``--no-pin``,
+and spreads the connections (echo) or outstanding requests (SNTP) over
+them.  A worker speaks one JSON line at a time with the bench::
 
-    bench  -> argv[1]: {"mode": "echo" | "sntp", "port": ..., ...}
-    worker -> {"ready": true}                 connected (or {"error": "..."})
+    bench  -> argv[1]: {"mode": "echo" | "sntp", "port": ..., "samples_path": ..., ...}
+    worker -> {"ready": true}                 connected (or {"error": "..."}, then it exits)
     bench  -> {"start": NS, "end": NS}        CLOCK_MONOTONIC nanoseconds
-    worker -> {"count": ..., ...}             and its latency samples in "samples"
+    worker -> {"count": ..., "stride": ...}   (or {"error": "..."}); the latency samples,
+                                              native 64-bit integers, are in the file
+                                              ``samples_path`` names
 
 Between ``ready`` and ``start`` it warms up; only exchanges that finish in
 ``[start, end)`` count.  Every loop is bounded: by ``end``, by a stall

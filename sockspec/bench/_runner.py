@@ -23,15 +23,11 @@ from __future__ import annotations
 
 import array
 import contextlib
-import json
 import os
 import select
-import signal
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,18 +46,14 @@ from ._system import (
     steal_seconds,
     wait_for_quiet,
 )
+from ._workers import BenchAborted, Worker, start_workers
 
 __all__ = ["BenchAborted", "Settings", "measure", "schedule"]
 
-LOADGEN = Path(__file__).with_name("_loadgen.py")
 #: Upper bound on exchanges per worker and run: a loop bound, far above any real rate.
 MAX_REQUESTS = 200_000_000
 WORKER_START_TIMEOUT = 20.0
 RESULT_TIMEOUT = 30.0
-
-
-class BenchAborted(Exception):
-    """A run could not be completed; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -79,87 +71,13 @@ class Settings:
     retries: int = 2
 
 
-class _Worker:
-    """One load-generator process, spoken to in JSON lines, always killed and reaped."""
-
-    def __init__(self, cfg: dict[str, Any]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(LOADGEN), json.dumps(cfg)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        self.samples_path = Path(cfg["samples_path"])
-
-    def read(self, deadline: float) -> dict[str, Any]:
-        stdout = self.proc.stdout
-        assert stdout is not None
-        line = b""
-        while not line.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([stdout], [], [], left)[0]:
-                raise BenchAborted("the load generator did not answer in time")
-            chunk = os.read(stdout.fileno(), 65536)
-            if not chunk:
-                err = self._stderr_tail()
-                raise BenchAborted(f"the load generator exited ({self.proc.wait(1)}){': ' + err if err else ''}")
-            line += chunk
-        message: dict[str, Any] = json.loads(line)
-        return message
-
-    def send(self, message: dict[str, Any]) -> None:
-        assert self.proc.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self.proc.stdin.write(json.dumps(message).encode() + b"\n")
-            self.proc.stdin.flush()
-
-    def samples(self) -> array.array[int]:
-        values = array.array("q")
-        with contextlib.suppress(OSError), open(self.samples_path, "rb") as f:
-            values.frombytes(f.read())
-        return values
-
-    def _stderr_tail(self) -> str:
-        with contextlib.suppress(Exception):
-            assert self.proc.stderr is not None
-            self.proc.wait(1)
-            lines = self.proc.stderr.read().decode(errors="replace").strip().splitlines()
-            return lines[-1] if lines else ""
-        return ""
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        with contextlib.suppress(OSError):
-            self.samples_path.unlink()
-
-
-@contextlib.contextmanager
-def _workers(configs: list[dict[str, Any]]) -> Iterator[list[_Worker]]:
-    workers: list[_Worker] = []
-    try:
-        for cfg in configs:
-            workers.append(_Worker(cfg))
-        yield workers
-    finally:
-        for worker in workers:
-            worker.kill()
-
-
 def _split(total: int, parts: int) -> list[int]:
     parts = max(1, min(parts, total))
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
 def prime_echo(port: int, size: int, timeout: float = 10.0) -> None:
-    """One connection that must echo ``size`` bytes exactly, then closes (see benchmarking-echo.md)."""
+    """One connection that must echo ``size`` bytes exactly, then closes (see docs/benchmarks.md, "One run")."""
     data = bytes((i * 7 + 3) & 0xFF for i in range(size))
     got = bytearray()
     try:
@@ -273,10 +191,10 @@ def _measure_started(
         {**base, **share, "samples_path": str(workdir / f"samples-{os.getpid()}-{i}.bin")}
         for i, share in enumerate(shares)
     ]
-    with _workers(configs) as workers:
+    with start_workers(configs) as workers:
         deadline = time.monotonic() + WORKER_START_TIMEOUT
         for worker in workers:
-            ready = worker.read(deadline)
+            ready = worker.read(deadline, "the ready message")
             if "error" in ready:
                 raise BenchAborted(f"load generator: {ready['error']}")
         go = time.monotonic_ns()
@@ -284,7 +202,7 @@ def _measure_started(
         end = start + int(settings.duration * 1e9)
         for worker in workers:
             worker.send({"start": start, "end": end})
-        ours = {w.proc.pid for w in workers}
+        ours = {w.pid for w in workers}
         _sleep_until(start)
         before = _snapshot(server.pgid, workers)
         others_before = foreign_cpu({server.pgid, *ours}, {os.getpid()})
@@ -292,7 +210,7 @@ def _measure_started(
         after = _snapshot(server.pgid, workers)
         others_after = foreign_cpu({server.pgid, *ours}, {os.getpid()})
         deadline = time.monotonic() + RESULT_TIMEOUT + settings.loss_timeout
-        results = [worker.read(deadline) for worker in workers]
+        results = [worker.read(deadline, "the results") for worker in workers]
         errors = [r["error"] for r in results if "error" in r]
         if errors:
             raise BenchAborted(f"load generator: {errors[0]}")
@@ -333,10 +251,10 @@ def _sleep_until(ns: int) -> None:
         time.sleep(left / 1e9)
 
 
-def _snapshot(pgid: int, workers: Sequence[_Worker]) -> dict[str, float]:
+def _snapshot(pgid: int, workers: Sequence[Worker]) -> dict[str, float]:
     return {
         "server": group_cpu(pgid),
-        "client": sum(process_cpu(w.proc.pid) for w in workers),
+        "client": sum(process_cpu(w.pid) for w in workers),
         "steal": steal_seconds(),
     }
 

@@ -23,9 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-from sockspec.errors import IUTCrashed, IUTError, IUTTimeout
+from sockspec.errors import CannotStart, IUTError, IUTTimeout
 from sockspec.implementation import Implementation
-from sockspec.process import kill_group, spawn
+from sockspec.process import kill_group, run, spawn, start
 
 from ._system import Pinning, pin_group, pinned
 
@@ -115,10 +115,8 @@ def _compile_epoll(workdir: Path) -> Path:
     src, binary = workdir / "epoll_echo.c", workdir / "epoll_echo"
     src.write_text(source, encoding="utf-8")
     try:
-        done = subprocess.run(
-            [compiler, "-O2", "-o", str(binary), str(src)], capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = run([compiler, "-O2", "-o", str(binary), str(src)], timeout=60)
+    except (CannotStart, IUTTimeout) as exc:
         raise BaselineUnavailable(f"{compiler} failed: {exc}") from exc
     if done.returncode != 0:
         first = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[0]
@@ -203,12 +201,10 @@ class _Chronyd:
             argv += ["-u", "root"]  # otherwise it switches to a user that cannot read the private dir
         self._log = open(workdir / f"chronyd-{self.port}.log", "w+b")  # noqa: SIM115 - closed in stop()
         try:
-            self._proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True
-            )
-        except OSError as exc:
+            self._proc = start(argv, stdout=subprocess.DEVNULL, stderr=self._log)
+        except CannotStart:
             self._log.close()
-            raise IUTCrashed(f"cannot start chronyd: {exc.strerror or exc}") from exc
+            raise
         self.pgid = self._proc.pid
         deadline = time.monotonic() + READY_TIMEOUT
         try:

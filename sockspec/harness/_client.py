@@ -25,10 +25,9 @@ from types import TracebackType
 from typing import Any
 from weakref import WeakValueDictionary
 
-from sockspec.errors import IUTError, IUTProtocolError, KitUsageError
+from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitUsageError
 from sockspec.harness._api import HarnessAPI, SocketProxy
 from sockspec.harness._codec import CodecError, Json, clipped_repr, decode, encode
-from sockspec.harness._process import LineProcess
 from sockspec.harness._protocol import (
     MAX_LINE,
     PROTOCOL_VERSION,
@@ -41,6 +40,7 @@ from sockspec.harness._protocol import (
 )
 from sockspec.harness._schema import MessageValidator
 from sockspec.outcomes import unsupported
+from sockspec.process import Env, LineProcess
 
 __all__ = ["HarnessClient", "Session"]
 
@@ -86,7 +86,8 @@ class HarnessClient:
     ``call_timeout`` bounds every request (``start`` included); a call on a
     socket with a timeout may take that much longer.  With ``validate`` every
     message in both directions is checked against ``schema.json``.  ``env``
-    adds variables to the kit's environment for the harness.
+    changes the kit's environment for the harness (``None`` removes a
+    variable; see ``sockspec.process.Env``).
     """
 
     def __init__(
@@ -95,7 +96,7 @@ class HarnessClient:
         *,
         call_timeout: float = 5.0,
         validate: bool = False,
-        env: Mapping[str, str] | None = None,
+        env: Env | None = None,
         cwd: str | os.PathLike[str] | None = None,
     ) -> None:
         if not argv:
@@ -139,11 +140,18 @@ class HarnessClient:
         if self._closed:
             raise KitUsageError(f"the harness client for {self.argv!r} is closed")
         if self._session is None:
-            session = Session(LineProcess(self.argv, env=self._env, cwd=self._cwd))
+            session = Session(self._launch())
             start: dict[str, Json] = {"op": "start", "protocol": PROTOCOL_VERSION}
             self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
             self._session = session
         return self._session
+
+    def _launch(self) -> LineProcess:
+        """A fresh harness process; one that cannot start is the kit's misconfiguration, not a FAIL."""
+        try:
+            return LineProcess(self.argv, name="harness", max_line=MAX_LINE, env=self._env, cwd=self._cwd)
+        except CannotStart as exc:
+            raise KitUsageError(f"the harness command: {exc}") from exc
 
     def is_current(self, session: Session) -> bool:
         """Whether ``session`` is still the open one."""

@@ -7,14 +7,14 @@ import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sockspec.errors import KitUsageError
+from sockspec.errors import CannotStart, IUTTimeout, KitUsageError
+from sockspec.process import run
 
 from ._etc import hosts_file
 from ._zone import load_zone
@@ -67,13 +67,14 @@ class ResolverSandbox:
         if reason is not None:
             not_applicable(f"needs the resolver sandbox: {reason}")
         sandbox = ResolverSandbox(ZONE, tmp_path)
-        proc = subprocess.run(sandbox.wrap(argv), capture_output=True, timeout=10)
+        done = sockspec.process.run(sandbox.wrap(argv), timeout=10)
         sandbox.queries()  # what the stub was asked, and what it said
 
-    Stopping: ``proc.kill()`` (SIGKILL) ends the command and everything it
-    started; ``unshare`` ignores SIGTERM and SIGINT.  To signal the command
-    itself (say, Ctrl-C), start it with ``start_new_session=True`` and send
-    ``os.killpg(proc.pid, signal.SIGINT)``.  The exit status is the command's,
+    Stopping: ``sockspec.process.kill_group`` ends the command and everything
+    it started (``unshare`` ignores SIGTERM and SIGINT, so the SIGKILL that
+    follows the grace ends it).  Every child of ``sockspec.process`` leads its
+    own process group, so to signal the command itself (say, Ctrl-C) send
+    ``os.killpg(child.proc.pid, signal.SIGINT)``.  The exit status is the command's,
     128+N if it died of signal N, or 125 if the sandbox could not be set up
     (126 and 127: the command could not be run, or was not found).
     """
@@ -144,17 +145,18 @@ def _probe() -> str | None:
         zone.write_text('{"ttl": 0, "names": {}, "otherwise": {"rcode": "NXDOMAIN"}}', encoding="utf-8")
         trial = ResolverSandbox(zone, Path(tmp))._command([sys.executable, "-c", ""])
         try:
-            proc = subprocess.run(
-                trial, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S
-            )
-        except subprocess.TimeoutExpired:
+            done = run(trial, timeout=_PROBE_TIMEOUT_S)
+        except CannotStart as exc:
+            return f"a trial sandbox could not start: {exc}"
+        except IUTTimeout:
             return f"a trial sandbox did not finish within {_PROBE_TIMEOUT_S} s"
-    if proc.returncode == 0:
+    if done.returncode == 0:
         return None
     for path, disabled, root_exempt, reason in _USERNS_KNOBS:
         if _read(path) == disabled and not (root_exempt and os.geteuid() == 0):
             return reason
-    detail = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}, no message"]
+    stderr = done.stderr.decode("utf-8", errors="replace")
+    detail = stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}, no message"]
     return f"a trial sandbox failed: {detail[0]}"
 
 

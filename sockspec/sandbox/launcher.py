@@ -84,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     env = {key: value for key, value in os.environ.items() if key not in _RESOLVER_ENV}
     try:
-        # Restore what CPython ignores at start-up, as subprocess does.
+        # Not through sockspec.process, which gives every child its own process group: the command
+        # must stay in ours, so that the kit's signals to the group reach it.  Restore what CPython
+        # ignores at start-up, as subprocess does.
         child = os.posix_spawnp(command[0], command, env, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
     except FileNotFoundError as exc:
         return _fail(EXIT_NOT_FOUND, f"cannot run {command[0]!r}: {exc.strerror}")

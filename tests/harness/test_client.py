@@ -256,7 +256,7 @@ def test_close_stops_the_harness_and_reaps_it() -> None:
     [
         ([], {}, "command is empty"),
         (REFERENCE, {"call_timeout": 0}, "call_timeout must be a positive number"),
-        (["/no/such/harness"], {}, "cannot start the harness"),
+        (["/no/such/harness"], {}, "the harness command: cannot start '/no/such/harness'"),
     ],
 )
 def test_kit_misuse_is_a_usage_error(argv: list[str], options: dict[str, Any], says: str) -> None:

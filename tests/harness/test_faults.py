@@ -18,8 +18,9 @@ import pytest
 
 from sockspec.errors import IUTCrashed, IUTError, IUTProtocolError, IUTTimeout
 from sockspec.harness import HarnessClient
-from sockspec.harness._process import LineProcess
+from sockspec.harness._protocol import MAX_LINE
 from sockspec.outcomes import Unsupported
+from sockspec.process import LineProcess
 
 FAKES = Path(__file__).with_name("fakes")
 
@@ -161,7 +162,7 @@ def test_a_declined_call_is_unsupported_and_keeps_the_harness(open_client: Any) 
     ids=["no-newline", "newline-late"],
 )
 def test_a_line_over_the_limit_is_a_protocol_error(script: str) -> None:
-    process = LineProcess([sys.executable, "-c", script], max_line=1000)
+    process = LineProcess([sys.executable, "-c", script], name="harness", max_line=1000)
     with pytest.raises(
         IUTProtocolError, match=r"answered call big\(\) with (more than 1000 bytes|a line of 1500 bytes)"
     ):
@@ -170,7 +171,7 @@ def test_a_line_over_the_limit_is_a_protocol_error(script: str) -> None:
 
 
 def test_a_harness_that_never_reads_cannot_block_the_kit() -> None:
-    process = LineProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+    process = LineProcess([sys.executable, "-c", "import time; time.sleep(60)"], name="harness", max_line=MAX_LINE)
     started = time.monotonic()
     with pytest.raises(IUTTimeout, match="did not answer call sendall"):
         process.exchange(b"x" * (4 * 1024 * 1024) + b"\n", 0.5, "call sendall(...)")
@@ -180,7 +181,7 @@ def test_a_harness_that_never_reads_cannot_block_the_kit() -> None:
 
 def test_stderr_is_kept_as_a_bounded_tail() -> None:
     script = "import sys; sys.stderr.write('a' * 100000 + 'THE END'); sys.stderr.flush(); sys.exit(3)"
-    process = LineProcess([sys.executable, "-c", script])
+    process = LineProcess([sys.executable, "-c", script], name="harness", max_line=MAX_LINE)
     with pytest.raises(IUTCrashed, match="exited with code 3") as caught:
         process.exchange(b"\n", 5.0, "start")
     assert caught.value.stderr.endswith("THE END")
