@@ -9,7 +9,7 @@ which ``OSError``'s constructor turns back into the subclass.
 
 from __future__ import annotations
 
-from sockspec.harness import REMOTE_EXCEPTIONS
+from sockspec.harness._protocol import REMOTE_EXCEPTIONS
 
 EXCEPTIONS: dict[str, type[BaseException]] = {**REMOTE_EXCEPTIONS, "BlockingIOError": BlockingIOError}
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from sockspec.harness._api import HarnessAPI, SocketProxy
 from sockspec.harness._client import HarnessClient
-from sockspec.harness._protocol import ERROR_TYPES, MAX_LINE, PROTOCOL_VERSION, REMOTE_EXCEPTIONS
+from sockspec.harness._protocol import ERROR_TYPES, MAX_LINE, PROTOCOL_VERSION
 from sockspec.harness._schema import SCHEMA_PATH, load_schema
 
 __all__ = [
     "ERROR_TYPES",
     "MAX_LINE",
     "PROTOCOL_VERSION",
-    "REMOTE_EXCEPTIONS",
     "SCHEMA_PATH",
     "HarnessAPI",
     "HarnessClient",
