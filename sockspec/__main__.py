@@ -1,4 +1,4 @@
-"""The kit's command line: ``python -m sockspec compare …`` and ``python -m sockspec bench …``.
+"""The kit's command line: ``python -m sockspec compare|requirements|bench …``.
 
 Exit codes: 0 success; 1 an input could not be used (the message names the
 file and the problem); 2 usage error.  ``bench`` documents its own exit
@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sockspec import bench
+from sockspec.catalogue import FORMATS, render
 from sockspec.compare import build_matrix, load_all, render_html, render_markdown
 from sockspec.errors import KitUsageError
+from sockspec.requirements import SECTION_TITLES, Catalogue
 
 EXIT_INPUT = 1
 
@@ -35,14 +37,48 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json", help="JSON reports to compare")
     compare.add_argument("-o", "--output", type=Path, help="write the matrix here (default: standard output)")
     compare.add_argument("--format", choices=("html", "markdown"), default="html", help="output format (default: html)")
+    listing = sub.add_parser(
+        "requirements",
+        help="print the requirement catalogue",
+        description="Print the requirement catalogue: one line per requirement, a Markdown table, or every "
+        "requirement with its vectors as one JSON document (docs/vectors.md describes the vectors).",
+        epilog="example: python -m sockspec requirements --section 5 --format markdown",
+    )
+    listing.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    listing.add_argument(
+        "--section", type=int, choices=sorted(SECTION_TITLES), metavar="N", help="only section N (1-11)"
+    )
+    listing.add_argument(
+        "--spec-data",
+        type=Path,
+        default=Path("specs/data"),
+        metavar="DIR",
+        help="directory of requirement files sNN_*.json (default: specs/data)",
+    )
     bench.configure(sub)
     return parser
+
+
+def _requirements(args: argparse.Namespace) -> int:
+    try:
+        catalogue = Catalogue.load(args.spec_data)
+    except KitUsageError as exc:
+        print(f"requirements: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    sys.stdout.write(render(catalogue, args.format, args.section))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "bench":
         return bench.run(args)
+    if args.command == "requirements":
+        return _requirements(args)
+    return _compare(args)
+
+
+def _compare(args: argparse.Namespace) -> int:
     try:
         matrix = build_matrix(load_all(args.reports))
     except KitUsageError as exc:

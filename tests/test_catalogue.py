@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from sockspec.citations import citation_label
-from sockspec.requirements import DATA_GLOB, Catalogue, _read
+from sockspec.requirements import DATA_GLOB, Catalogue, _read, _validator
 from tests.conftest import ROOT
 
 DATA_DIR = ROOT / "specs" / "data"
 FILES = sorted(DATA_DIR.glob(DATA_GLOB))
+SCHEMA = json.loads((ROOT / "sockspec" / "schemas" / "spec-data.schema.json").read_text(encoding="utf-8"))
+KINDS: list[str] = SCHEMA["$defs"]["vector"]["properties"]["kind"]["enum"]
 API_SECTIONS = {1, 3, 4, 5, 6, 8, 9}
 MODAL = re.compile(r"\b(should|must|shall|ought)\b", re.IGNORECASE)
 
@@ -112,3 +114,86 @@ def test_program_requirements_name_their_recipe(catalogue: Catalogue) -> None:
         if req.surface == "program":
             recipes = {need.removeprefix("program:") for need in req.needs if need.startswith("program:")}
             assert recipes and recipes <= set(RECIPES), f"{req.id}: needs {req.needs}"
+
+
+def _vectors() -> list[dict]:
+    return [vec for path in FILES for vec in _read(path).get("vectors", [])]
+
+
+def test_every_vector_kind_has_a_definition() -> None:
+    defined = {name.removeprefix("kind.") for name in SCHEMA["$defs"] if name.startswith("kind.")}
+    dispatched = {rule["if"]["properties"]["kind"]["const"] for rule in SCHEMA["$defs"]["vector"]["allOf"]}
+    used = {vec["kind"] for vec in _vectors()}
+    assert defined == set(KINDS) == dispatched
+    assert used == set(KINDS), f"kinds no vector uses: {sorted(set(KINDS) - used)}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kind_describes_its_fields(kind: str) -> None:
+    definition = SCHEMA["$defs"][f"kind.{kind}"]
+    assert definition.get("description"), "say what the kind means"
+    fields = definition["properties"]
+    assert fields, "a kind with no fields says nothing"
+    for name, schema in fields.items():
+        assert schema not in ({}, True), f"{name}: give it a type and a meaning"
+        assert {"type", "$ref", "enum", "oneOf", "anyOf"} & set(schema), f"{name}: give it a type"
+
+
+def test_a_requirement_has_one_vector_kind() -> None:
+    kinds: dict[str, set[str]] = {}
+    for vec in _vectors():
+        kinds.setdefault(vec["requirement"], set()).add(vec["kind"])
+    mixed = {req: sorted(k) for req, k in kinds.items() if len(k) > 1}
+    assert not mixed
+
+
+WRONG_SHAPES = {
+    "no kind": {"input": 1, "expect": 1},
+    "unknown kind": {"kind": "guess", "input": 1, "expect": 1},
+    "returns without expect": {"kind": "returns", "input": "127.0.0.1"},
+    "returns with raises": {"kind": "returns", "input": 1, "expect": 1, "raises": ["OSError"]},
+    "raises an unknown exception": {"kind": "raises", "input": 1, "raises": ["KeyError"]},
+    "byte order without little": {"kind": "returns-by-byte-order", "input": 1, "expect": {"big": 1}},
+    "usage with a number": {"kind": "usage", "input": [80]},
+    "lines as one string": {"kind": "lines", "input": [], "expect": "Host name: {host_name}"},
+    "time client with an unknown fault": {"kind": "time-client", "input": {"fault": "late"}},
+    "echo client without encoding": {"kind": "echo-client", "input": {"message": "hi"}},
+    "hex with odd digits": {"kind": "echo-payload", "input": {"hex": "abc"}},
+    "reply field with both checks": {
+        "kind": "sntp-reply-field",
+        "input": {"version": 4},
+        "expect": 0,
+        "accept": [0, 1],
+    },
+}
+
+
+def _with_vector(fields: dict) -> dict:
+    vector = {"requirement": "s05.t.x", "description": "one vector", **fields}
+    return {"section": 5, "title": "t", "requirements": [], "vectors": [vector]}
+
+
+def test_a_vector_of_the_right_shape_is_accepted() -> None:
+    assert _validator().is_valid(_with_vector({"kind": "returns", "input": 1, "expect": 1}))
+
+
+@pytest.mark.parametrize("fields", WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
+def test_a_vector_of_the_wrong_shape_is_rejected(fields: dict) -> None:
+    assert not _validator().is_valid(_with_vector(fields))
+
+
+def test_encoded_text_vectors_agree_with_their_bytes() -> None:
+    for vec in _vectors():
+        if vec["kind"] == "echo-text" and "expect" in vec:
+            assert vec["input"]["text"].encode(vec["input"]["encoding"]).hex() == vec["expect"], vec["description"]
+
+
+def test_docs_show_a_real_vector_of_each_kind() -> None:
+    """docs/vectors.md is for runners in other languages: its examples are the data's own vectors."""
+    text = (ROOT / "docs" / "vectors.md").read_text(encoding="utf-8")
+    known = {(v["requirement"], v["description"]): {k: x for k, x in v.items() if k != "comment"} for v in _vectors()}
+    joined = text.replace(",\n ", ", ")  # the one example written over two lines
+    shown = [json.loads(m.group(0)) for m in re.finditer(r'\{"requirement".*\}(?=`|$)', joined, re.M)]
+    for example in shown:
+        assert known.get((example["requirement"], example["description"])) == example, example["description"]
+    assert {example["kind"] for example in shown} == set(KINDS)

@@ -39,8 +39,8 @@ CATALOGUE = {
         },
     ],
     "vectors": [
-        {"requirement": "s05.t.must", "description": "one", "input": 1, "expect": 1},
-        {"requirement": "s05.t.must", "description": "two", "input": 2, "expect": 3},
+        {"requirement": "s05.t.must", "kind": "returns", "description": "one", "input": 1, "expect": 1},
+        {"requirement": "s05.t.must", "kind": "returns", "description": "two", "input": 2, "expect": 3},
     ],
 }
 

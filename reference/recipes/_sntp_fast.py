@@ -26,7 +26,7 @@ import struct
 
 from reference.sntp import Fault, Packet, encode_reply, wants_reply
 
-__all__ = ["ReplyBuffer", "ntp_from_ns"]
+__all__ = ["ReplyBuffer"]
 
 #: Nanoseconds from the NTP prime epoch (1900) to the Unix epoch (1970).
 _EPOCH_NS = 2_208_988_800 * 1_000_000_000
@@ -35,11 +35,6 @@ _MASK = (1 << 64) - 1
 _TIMES = struct.Struct("!QQQQ")
 #: The version's three bits in a header's first octet.
 _VERSION_BITS = 0b00111000
-
-
-def ntp_from_ns(unix_ns: int) -> int:
-    """The 64-bit NTP timestamp of a Unix time in integer nanoseconds (wraps every 2**32 s)."""
-    return ((unix_ns + _EPOCH_NS) << 32) // 1_000_000_000 & _MASK
 
 
 class ReplyBuffer:
