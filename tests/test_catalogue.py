@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sockspec.citations import citation_label
-from sockspec.requirements import DATA_GLOB, Catalogue, _read, _validator
+from sockspec.documents import validator
+from sockspec.requirements import DATA_GLOB, Catalogue, _read
 from tests.conftest import ROOT
 
 DATA_DIR = ROOT / "specs" / "data"
@@ -174,12 +175,12 @@ def _with_vector(fields: dict) -> dict:
 
 
 def test_a_vector_of_the_right_shape_is_accepted() -> None:
-    assert _validator().is_valid(_with_vector({"kind": "returns", "input": 1, "expect": 1}))
+    assert validator("spec-data").is_valid(_with_vector({"kind": "returns", "input": 1, "expect": 1}))
 
 
 @pytest.mark.parametrize("fields", WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
 def test_a_vector_of_the_wrong_shape_is_rejected(fields: dict) -> None:
-    assert not _validator().is_valid(_with_vector(fields))
+    assert not validator("spec-data").is_valid(_with_vector(fields))
 
 
 def test_encoded_text_vectors_agree_with_their_bytes() -> None:
