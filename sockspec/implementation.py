@@ -18,7 +18,7 @@ __all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "RECIPES", "Expectation", "Impl
 
 DEFAULT_MODULE = "socket"
 #: ``{python}`` stands for the interpreter running the kit.
-DEFAULT_PROGRAMS = ("{python}", "-m", "reference")
+DEFAULT_PROGRAMS = ("{python}", "-m", "sockspec_reference")
 
 #: The recipe programs of the program surface, named after the tutorial's scripts.
 RECIPES = (

@@ -45,7 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PREFIX",
         default=None,
         help="command prefix that runs the recipe programs under test, '{python}' standing for this "
-        "interpreter; overrides the profile's [programs] (reference: '{python} -m reference').",
+        "interpreter; overrides the profile's [programs] (reference: '{python} -m sockspec_reference').",
     )
     group.addoption(
         "--req",

@@ -8,9 +8,9 @@ declares it lacks, and which requirements it is known to fail and why::
     version = "7.3"
     lacks = ["program:ntp-time"]    # capabilities: "api", "api.<function>", "program:<recipe>"
     [api]
-    command = ["pypy3", "-m", "reference.harness"]
+    command = ["pypy3", "-m", "sockspec_reference.harness"]
     [programs]
-    command = ["{python}", "-m", "reference"]
+    command = ["{python}", "-m", "sockspec_reference"]
     only = ["echo-server"]          # optional: every other recipe is lacked
     [expectations]
     "s08.sndbuf.doubling" = { reason = "...", link = "https://..." }

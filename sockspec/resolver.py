@@ -39,14 +39,14 @@ def sandboxed_api(pytestconfig: pytest.Config, resolver_sandbox: ResolverSandbox
     """The socket API under test, running inside the resolver sandbox.
 
     An in-process module provider is served there by the reference harness
-    (``python -m reference.harness --module NAME``); a harness provider runs
+    (``python -m sockspec_reference.harness --module NAME``); a harness provider runs
     there as it is.
     """
     from sockspec.harness import HarnessClient
 
     state = run_state(pytestconfig)
     impl = state.implementation
-    argv = list(impl.harness) or [sys.executable, "-m", "reference.harness", "--module", impl.api_module]
+    argv = list(impl.harness) or [sys.executable, "-m", "sockspec_reference.harness", "--module", impl.api_module]
     root = str(pytestconfig.rootpath)
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH", "")]))}
     client = HarnessClient(

@@ -1,7 +1,7 @@
 """The kit's own SNTP packet codec, sans I/O: the 48-octet header, a request, NTP and Unix time.
 
 The specs judge SNTP servers and clients by the bytes on the wire, so the
-kit reads and writes them itself; ``reference/`` keeps its own codec, so the
+kit reads and writes them itself; ``sockspec_reference/`` keeps its own codec, so the
 oracle and the thing it judges never share code (docs/architecture.md).
 Nothing here opens a socket.
 """

@@ -9,9 +9,9 @@ reference, so this test is where the two meet.
 
 from __future__ import annotations
 
-from reference.recipes.sntp_server import DELAY, SILENT
-from reference.sntp import Fault
 from sockspec.servers.sntp import FAULTS
+from sockspec_reference.recipes.sntp_server import DELAY, SILENT
+from sockspec_reference.sntp import Fault
 
 
 def test_faults_match_the_reference():

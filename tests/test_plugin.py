@@ -258,7 +258,7 @@ def scripts(tmp_path: Path) -> Path:
     [
         ("{python} {dir}/naive.py", "naive.py"),  # the script, not the interpreter
         ("{python} -X dev -u {dir}/naive.py", "naive.py"),
-        ("{python} -m reference", "reference"),
+        ("{python} -m sockspec_reference", "sockspec_reference"),
         ("{dir}/impl serve --fast", "impl"),  # arguments that are not files are not the script
         ("'/opt/my impl/bin/echo server'", "echo-server"),
         ("{python} {dir}/" + "x" * 300 + ".py", "python"),  # no such file

@@ -42,13 +42,17 @@ def bench_doc(name: str = "reference") -> dict[str, Any]:
         "format": 1,
         "tool": "sockspec bench",
         "command": "python -m sockspec bench --sizes 1024 --conns 10",
-        "implementation": {"name": name, "command": ["python", "-m", "reference"]},
+        "implementation": {"name": name, "command": ["python", "-m", "sockspec_reference"]},
         "machine": {"cpus": 2, "pinning": "server pinned to CPU 0, load generator to CPU 1"},
         "settings": {"warmup": 1.0, "duration": 5.0, "repeat": 3},
         "notes": [],
         "echo": {
             "servers": [
-                {"name": name, "role": "implementation", "command": ["python", "-m", "reference", "echo-server"]},
+                {
+                    "name": name,
+                    "role": "implementation",
+                    "command": ["python", "-m", "sockspec_reference", "echo-server"],
+                },
                 {"name": "asyncio", "role": "baseline", "command": ["python", "-m", "asyncio-echo"]},
             ],
             "results": [

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Three of the tutorial's recipes in Node.js, with the same command line,
-// output lines and exit codes as the sockspec reference (python -m reference):
+// output lines and exit codes as the sockspec reference (python -m sockspec_reference):
 //
 //     node examples/node/sockspec-node.js echo-server [--host H] [--port P] [--idle-timeout S]
 //     node examples/node/sockspec-node.js echo-client --port P --message M [--host H]
@@ -8,7 +8,7 @@
 //     node examples/node/sockspec-node.js sntp-time --server H [--port P] [--timeout T]
 //
 // Only Node's standard library is used.  Every failure is one line on stderr
-// and an exit code (reference/_exitcodes.py), never a stack trace.
+// and an exit code (sockspec_reference/_exitcodes.py), never a stack trace.
 
 'use strict';
 
@@ -347,7 +347,7 @@ function echoServer(args) {
 
 // -- clients ------------------------------------------------------------------
 
-/** The server a client talks to, and how its failures read (reference/_peer.py). */
+/** The server a client talks to, and how its failures read (sockspec_reference/_peer.py). */
 class Peer {
   constructor(host, port, timeout) {
     this.host = host;

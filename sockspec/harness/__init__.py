@@ -5,7 +5,7 @@ over its stdin and stdout (docs/harness-protocol.md; ``schema.json`` here is
 the machine-readable form).  ``HarnessClient`` runs one and offers its API as
 an object that spec code calls exactly like the ``socket`` module::
 
-    with HarnessClient([sys.executable, "-m", "reference.harness"]) as client:
+    with HarnessClient([sys.executable, "-m", "sockspec_reference.harness"]) as client:
         api = client.api
         assert api.htonl(1234) == 3523477504
         with api.socket(api.AF_INET, api.SOCK_STREAM) as s:

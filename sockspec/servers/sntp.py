@@ -1,7 +1,7 @@
 """The kit's SNTP server: the reference ``sntp-server``, with a clock offset and a fault, always stopped.
 
 Strategy: an SNTP client under test is judged against a server the kit
-trusts, so the kit runs the reference program (``{python} -m reference
+trusts, so the kit runs the reference program (``{python} -m sockspec_reference
 sntp-server``), whatever ``--impl-cmd`` says (docs/architecture.md: the kit
 may start reference programs as its own servers).  Its ``--fault`` modes each break
 exactly one rule that a client must check (RFC 4330 §5); :data:`FAULTS` is the
@@ -47,13 +47,13 @@ _KIT_ROOT = Path(__file__).resolve().parents[2]
 
 def reference_argv(recipe: str, *args: str) -> list[str]:
     """The command that runs a reference recipe as a kit server, with this interpreter."""
-    return [sys.executable, "-m", "reference", recipe, *args]
+    return [sys.executable, "-m", "sockspec_reference", recipe, *args]
 
 
 def reference_env() -> dict[str, str]:
     """The environment for a reference program: ours, with the kit's checkout importable."""
     env = dict(os.environ)
-    if (_KIT_ROOT / "reference" / "__init__.py").is_file():
+    if (_KIT_ROOT / "sockspec_reference" / "__init__.py").is_file():
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_KIT_ROOT), env.get("PYTHONPATH", "")]))
     return env
 

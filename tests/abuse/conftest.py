@@ -1,6 +1,6 @@
 """The reference servers as processes under abuse: started fresh, watched through /proc, always stopped.
 
-Every test here starts its own server (``python -m reference <recipe>``) in
+Every test here starts its own server (``python -m sockspec_reference <recipe>``) in
 a process group of its own, reads its output on a thread (so a chatty
 server never blocks on a full pipe) and kills the whole group at teardown,
 whatever happened.  Everything talks to 127.0.0.1 only.
@@ -46,7 +46,7 @@ class ServerProcess:
     """One reference server recipe, its output collected for the test to read."""
 
     def __init__(self, recipe: str, *args: str, ready: str) -> None:
-        self.argv = [sys.executable, "-m", "reference", recipe, *args]
+        self.argv = [sys.executable, "-m", "sockspec_reference", recipe, *args]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         self.proc = subprocess.Popen(
             self.argv,

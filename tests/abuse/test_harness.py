@@ -1,4 +1,4 @@
-"""The reference harness (``python -m reference.harness``) fed garbage, huge lines and unknown calls.
+"""The reference harness (``python -m sockspec_reference.harness``) fed garbage, huge lines and unknown calls.
 
 tests/harness/test_reference_harness.py pins one response per kind of bad
 request.  Here the harness gets them in bulk, in one process: thousands of
@@ -129,7 +129,7 @@ lines = st.one_of(
 
 def converse(data: bytes, timeout: float = 60) -> tuple[list[bytes], subprocess.CompletedProcess[bytes]]:
     done = subprocess.run(
-        [sys.executable, "-m", "reference.harness"], input=data, capture_output=True, cwd=ROOT, timeout=timeout
+        [sys.executable, "-m", "sockspec_reference.harness"], input=data, capture_output=True, cwd=ROOT, timeout=timeout
     )
     return done.stdout.splitlines(), done
 
@@ -186,7 +186,7 @@ def _padded_call(size: int) -> bytes:
 def test_huge_lines_are_refused_and_serving_goes_on(record_property):
     huge = 64 * 1024 * 1024
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reference.harness"],
+        [sys.executable, "-m", "sockspec_reference.harness"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -22,7 +22,7 @@ from sockspec.harness import HarnessAPI, HarnessClient, SocketProxy
 from sockspec.outcomes import Unsupported
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = [sys.executable, "-m", "reference.harness"]
+REFERENCE = [sys.executable, "-m", "sockspec_reference.harness"]
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,12 @@ def converse(
     """Feed ``lines`` to a fresh harness; return its responses and the finished process."""
     data = b"".join(line if isinstance(line, bytes) else json.dumps(line).encode() + b"\n" for line in lines)
     done = subprocess.run(
-        [python, "-m", "reference.harness", *args], input=data, capture_output=True, cwd=ROOT, env=env, timeout=30
+        [python, "-m", "sockspec_reference.harness", *args],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=30,
     )
     return [json.loads(line) for line in done.stdout.splitlines()], done
 

@@ -2,7 +2,7 @@
 
 Each fake is a script run as ``<python> tests/impls/<fake>.py <recipe> [args]``:
 it implements the recipes it breaks with plain ``socket`` code of its own and
-hands every other recipe to the reference (``python -m reference``) by
+hands every other recipe to the reference (``python -m sockspec_reference``) by
 replacing itself with it, so the kit sees one program either way.  The fakes
 never import ``reference``: they are other implementations, not patches.
 """
@@ -24,7 +24,7 @@ ADDRESS_ERROR = "Address-related error connecting to server"
 def delegate(argv: list[str]) -> NoReturn:
     """Become the reference implementation of ``argv[0]`` (a recipe) with the same arguments."""
     sys.stdout.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "reference", *argv])
+    os.execv(sys.executable, [sys.executable, "-m", "sockspec_reference", *argv])
 
 
 def dispatch(recipes: dict[str, Callable[[list[str]], int | None]], argv: list[str] | None = None) -> NoReturn:

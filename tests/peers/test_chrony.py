@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 
 CHRONYD = shutil.which("chronyd") or ("/usr/sbin/chronyd" if shutil.which("/usr/sbin/chronyd") else None)
 pytestmark = pytest.mark.skipif(CHRONYD is None, reason="chronyd is not installed (apt-get install chrony)")
-REFERENCE = [sys.executable, "-m", "reference"]
+REFERENCE = [sys.executable, "-m", "sockspec_reference"]
 WRONG_BY = re.compile(r"System clock wrong by (-?[0-9.]+) seconds")
 
 

@@ -19,7 +19,7 @@ _ENDPOINT = re.compile(r"(\d+\.\d+\.\d+\.\d+):(\d+)")
 
 
 def command(recipe: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "reference", recipe, *args]
+    return [sys.executable, "-m", "sockspec_reference", recipe, *args]
 
 
 def run(recipe: str, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[bytes]:

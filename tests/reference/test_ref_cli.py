@@ -7,12 +7,12 @@ import socket
 
 import pytest
 
-from reference._cli import build_parser, main
-from reference._exitcodes import MEANINGS, ExitCode
-from reference._peer import Peer, Step
-from reference._program import Failure
-from reference.recipes import load_all
 from sockspec.implementation import RECIPES as KIT_RECIPES
+from sockspec_reference._cli import build_parser, main
+from sockspec_reference._exitcodes import MEANINGS, ExitCode
+from sockspec_reference._peer import Peer, Step
+from sockspec_reference._program import Failure
+from sockspec_reference.recipes import load_all
 
 RECIPES = load_all()
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.recipes._sntp_fast import ReplyBuffer
-from reference.sntp import Fault, decode, decode_request, encode_reply
+from sockspec_reference.recipes._sntp_fast import ReplyBuffer
+from sockspec_reference.sntp import Fault, decode, decode_request, encode_reply
 from tests.reference.helpers import server
 
 TOLERANCE = 1 << 13  # 2 µs in 32.32 fixed point: the codec goes through a float

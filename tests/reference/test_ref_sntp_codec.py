@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from reference import sntp
-from reference.sntp import Packet, decode, encode, encode_request, to_ntp, to_unix, validate_reply
+from sockspec_reference import sntp
+from sockspec_reference.sntp import Packet, decode, encode, encode_request, to_ntp, to_unix, validate_reply
 
 NTP_UNIX_OFFSET = 2_208_988_800
 # 1968-01-20 (top bit first set) .. 2104 (end of era 1), as Unix time

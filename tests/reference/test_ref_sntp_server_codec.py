@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import sntp
-from reference.sntp import Fault, Packet, decode, decode_request, encode, encode_reply, to_ntp, validate_reply
+from sockspec_reference import sntp
+from sockspec_reference.sntp import Fault, Packet, decode, decode_request, encode, encode_reply, to_ntp, validate_reply
 
 RECEIVED = 1_634_469_255.25
 TRANSMITTED = 1_634_469_255.75

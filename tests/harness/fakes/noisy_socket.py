@@ -1,6 +1,6 @@
 """A socket module that prints to stdout, from Python and from the fd level.
 
-``python -m reference.harness --module noisy_socket`` must keep its protocol
+``python -m sockspec_reference.harness --module noisy_socket`` must keep its protocol
 stream clean regardless.
 """
 
