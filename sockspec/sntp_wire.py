@@ -1,17 +1,32 @@
-"""The kit's own SNTP packet codec, sans I/O: the 48-octet header, a request, NTP and Unix time.
+"""The kit's own SNTP packet codec, sans I/O: the 48-octet header, a request, a reply, NTP and Unix time.
 
 The specs judge SNTP servers and clients by the bytes on the wire, so the
-kit reads and writes them itself; ``sockspec_reference/`` keeps its own codec, so the
-oracle and the thing it judges never share code (docs/architecture.md).
-Nothing here opens a socket.
+kit reads and writes them itself, and its own SNTP server
+(:mod:`sockspec.servers.sntp`) answers with what :func:`reply` builds;
+``sockspec_reference/`` keeps its own codec, so the oracle and the thing it
+judges never share code (docs/architecture.md).  Nothing here opens a socket.
 """
 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["HEADER", "MODE_CLIENT", "NTP_UNIX_OFFSET", "Header", "ntp_to_unix", "request", "unix_to_ntp"]
+__all__ = [
+    "HEADER",
+    "LEAP_UNSYNCHRONISED",
+    "MODE_CLIENT",
+    "MODE_SERVER",
+    "NTP_UNIX_OFFSET",
+    "STRATUM_KISS",
+    "Header",
+    "client_request",
+    "kiss_of_death",
+    "ntp_to_unix",
+    "reply",
+    "request",
+    "unix_to_ntp",
+]
 
 #: The 48-octet header (RFC 4330 §4): first octet, stratum, poll, precision, root delay,
 #: root dispersion, reference id, then the reference, originate, receive and transmit
@@ -20,6 +35,17 @@ HEADER = struct.Struct("!BBbbII4sQQQQ")
 #: Seconds from the NTP epoch (1900-01-01) to the Unix epoch.
 NTP_UNIX_OFFSET = 2_208_988_800
 MODE_CLIENT = 3
+MODE_SERVER = 4
+#: Leap indicator 3: "alarm condition (clock not synchronized)".
+LEAP_UNSYNCHRONISED = 3
+#: Stratum 0 in a reply: a Kiss-o'-Death, whose reference id is the kiss code (RFC 4330 §8).
+STRATUM_KISS = 0
+#: The NTP versions a server answers: 1 to 4 (no version 0 or above 4 exists).
+SERVER_VERSIONS = range(1, 5)
+#: log2 of the kit server's precision in seconds: about a microsecond.
+PRECISION = -20
+#: The reference id of a stratum-1 server whose clock is the machine's own.
+LOCAL_CLOCK = b"LOCL"
 _ERA = 1 << 32
 _U64 = (1 << 64) - 1
 
@@ -74,6 +100,47 @@ class Header:
 def request(version: int, transmit: int, poll: int = 0) -> bytes:
     """A client request (mode 3) with ``transmit`` as its transmit timestamp, every other field zero."""
     return Header(0, version, MODE_CLIENT, 0, poll, 0, bytes(4), 0, 0, 0, transmit).pack()
+
+
+def client_request(data: bytes) -> Header | None:
+    """The request in ``data`` if a server answers it (a full header in client mode, version 1 to 4), else None.
+
+    Anything else, garbage included, gets no reply, so a server can be
+    neither crashed nor turned into a reflector by it.
+    """
+    header = Header.parse(data)
+    if header is None or header.mode != MODE_CLIENT or header.version not in SERVER_VERSIONS:
+        return None
+    return header
+
+
+def reply(client: Header, received: int, transmitted: int) -> Header:
+    """A stratum-1 server's reply to ``client``, which arrived at NTP time ``received`` and leaves at ``transmitted``.
+
+    RFC 4330 §6 (server operations): version and poll copied from the
+    request, mode 4, the originate the request's transmit bit for bit;
+    the reference timestamp is the arrival, as the clock is the server's own.
+    """
+    return Header(
+        leap=0,
+        version=client.version,
+        mode=MODE_SERVER,
+        stratum=1,
+        poll=client.poll,
+        precision=PRECISION,
+        ref_id=LOCAL_CLOCK,
+        reference=received,
+        originate=client.transmit,
+        receive=received,
+        transmit=transmitted,
+    )
+
+
+def kiss_of_death(answer: Header, code: bytes) -> Header:
+    """``answer`` turned into a Kiss-o'-Death: leap 3, stratum 0, the 4-octet kiss ``code`` as reference id."""
+    if len(code) != 4:
+        raise ValueError(f"a kiss code is 4 octets, got {code!r}")
+    return replace(answer, leap=LEAP_UNSYNCHRONISED, stratum=STRATUM_KISS, ref_id=code)
 
 
 def ntp_to_unix(timestamp: int) -> float:

@@ -1,4 +1,4 @@
-"""What the kit's relays share: a loopback address, one worker thread, and a stop that always returns.
+"""What the kit's relays (and its SNTP server) share: a loopback address, one worker thread, a stop that returns.
 
 Nothing waits forever: every socket has a timeout, the worker's select also
 watches a wake-up socket that ``stop`` writes to, and ``stop`` closes every
@@ -18,7 +18,7 @@ __all__ = ["Relay"]
 
 
 class Relay(abc.ABC):
-    """What both relays share: a loopback address, one worker thread, and a
+    """What the relays and the SNTP server share: a loopback address, one worker thread, and a
     :class:`Wakeup` so that :meth:`stop` interrupts the worker's select."""
 
     _address: tuple[str, int]

@@ -1,32 +1,43 @@
-"""The kit's SNTP server: the reference ``sntp-server``, with a clock offset and a fault, always stopped.
+"""The kit's SNTP server: a clock offset and a fault, in the kit's own process, on the kit's own codec.
 
 Strategy: an SNTP client under test is judged against a server the kit
-trusts, so the kit runs the reference program (``{python} -m sockspec_reference
-sntp-server``), whatever ``--impl-cmd`` says (docs/architecture.md: the kit
-may start reference programs as its own servers).  Its ``--fault`` modes each break
-exactly one rule that a client must check (RFC 4330 §5); :data:`FAULTS` is the
-table of them.  A server is a child process in its own process group, killed
-and reaped by :meth:`KitSntpServer.stop`, and by the process layer's registry
-at exit if a fixture never got to it.
+trusts, so the server is the kit's own, built on :mod:`sockspec.sntp_wire`
+and sharing no code with any implementation it judges (docs/architecture.md):
+a bug in an implementation's server cannot change the verdicts of clients.
+Each fault breaks exactly one rule that a client must check (RFC 4330 §5);
+:data:`FAULTS` is the table of them.  One thread per server answers on
+127.0.0.1 port 0; a delayed reply waits in a queue, not in a sleep, so the
+thread keeps receiving, and :meth:`KitSntpServer.stop` returns at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import math
-import os
-import sys
+import selectors
+import socket
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from sockspec.addresses import LOOPBACK
-from sockspec.errors import IUTError, KitUsageError
-from sockspec.process import Spawned, spawn
+from sockspec.errors import KitUsageError
+from sockspec.servers.relay import Relay
+from sockspec.sntp_wire import (
+    LEAP_UNSYNCHRONISED,
+    MODE_CLIENT,
+    Header,
+    client_request,
+    kiss_of_death,
+    reply,
+    unix_to_ntp,
+)
 
-__all__ = ["FAULTS", "KitSntpServer", "SntpServers", "SntpSetup", "reference_argv", "reference_env"]
+__all__ = ["FAULTS", "SHORT_REPLY", "KitSntpServer", "SntpServers", "SntpSetup", "answer"]
 
-#: Every ``--fault`` of the reference sntp-server, and what the reply then breaks.
+#: Every fault of the kit's SNTP server, and what the reply then breaks.
 FAULTS: Mapping[str, str] = {
     "none": "a valid reply",
     "kiss-RATE": "Kiss-o'-Death (stratum 0), kiss code RATE",
@@ -39,23 +50,45 @@ FAULTS: Mapping[str, str] = {
     "wrong-mode": "mode 3 (client) instead of 4 (server)",
     "unsynchronised": "leap indicator 3: the server's clock is not synchronised",
     "silent": "no reply at all",
-    "delay": "a valid reply, sent after --delay seconds",
+    "delay": "a valid reply, sent after the setup's delay",
 }
 
-_KIT_ROOT = Path(__file__).resolve().parents[2]
+#: Length of the ``short`` fault's reply: the transmit timestamp is cut off.
+SHORT_REPLY = 40
+_ONE_SECOND = 1 << 32
+_DATAGRAM = 2048
 
 
-def reference_argv(recipe: str, *args: str) -> list[str]:
-    """The command that runs a reference recipe as a kit server, with this interpreter."""
-    return [sys.executable, "-m", "sockspec_reference", recipe, *args]
+def _packed(spoil: Callable[[Header], Header]) -> Callable[[Header], bytes]:
+    return lambda valid: spoil(valid).pack()
 
 
-def reference_env() -> dict[str, str]:
-    """The environment for a reference program: ours, with the kit's checkout importable."""
-    env = dict(os.environ)
-    if (_KIT_ROOT / "sockspec_reference" / "__init__.py").is_file():
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_KIT_ROOT), env.get("PYTHONPATH", "")]))
-    return env
+#: What each fault puts on the wire in place of a valid reply; ``silent`` sends nothing.
+_WIRE: Mapping[str, Callable[[Header], bytes]] = {
+    "none": Header.pack,
+    "delay": Header.pack,
+    "kiss-RATE": _packed(lambda valid: kiss_of_death(valid, b"RATE")),
+    "kiss-DENY": _packed(lambda valid: kiss_of_death(valid, b"DENY")),
+    "kiss-RSTR": _packed(lambda valid: kiss_of_death(valid, b"RSTR")),
+    "kiss-non-ascii": _packed(lambda valid: kiss_of_death(valid, bytes((0xFE, 0xFF, 0x00, 0x01)))),
+    "wrong-originate": _packed(lambda valid: replace(valid, originate=valid.originate ^ _ONE_SECOND)),
+    "zero-transmit": _packed(lambda valid: replace(valid, transmit=0)),
+    "short": lambda valid: valid.pack()[:SHORT_REPLY],
+    "wrong-mode": _packed(lambda valid: replace(valid, mode=MODE_CLIENT)),
+    "unsynchronised": _packed(lambda valid: replace(valid, leap=LEAP_UNSYNCHRONISED)),
+}
+
+
+def answer(fault: str, client: Header, received: float, transmitted: float) -> bytes | None:
+    """The datagram that answers ``client`` under ``fault`` (None: no answer); times are Unix seconds.
+
+    Sans I/O, so each fault's bytes can be tested without a socket
+    (tests/test_kit_sntp.py); a reply is never longer than a request.
+    """
+    spoil = _WIRE.get(fault)
+    if spoil is None:
+        return None
+    return spoil(reply(client, unix_to_ntp(received), unix_to_ntp(transmitted)))
 
 
 @dataclass(frozen=True)
@@ -74,76 +107,92 @@ class SntpSetup:
         if not (math.isfinite(self.delay) and self.delay >= 0):
             raise KitUsageError(f"SNTP server delay must be a non-negative number of seconds, got {self.delay!r}")
 
-    def args(self) -> list[str]:
-        """The sntp-server options for this setup (none for the defaults)."""
-        out: list[str] = []
-        if self.offset:
-            out.append(f"--offset={float(self.offset)!r}")  # "=": a negative value is no option
-        if self.fault != "none":
-            out += ["--fault", self.fault]
-        if self.fault == "delay":
-            out.append(f"--delay={float(self.delay)!r}")
-        return out
-
     def describe(self) -> str:
         text = f"kit SNTP server, clock offset {self.offset:+g} s, {FAULTS[self.fault]}"
         return text + (f" ({self.delay:g} s)" if self.fault == "delay" else "")
 
 
-class KitSntpServer:
-    """One running kit SNTP server on 127.0.0.1 port 0."""
+class KitSntpServer(Relay):
+    """One kit SNTP server on 127.0.0.1 port 0, answering on its own thread from construction until :meth:`stop`."""
 
-    def __init__(self, setup: SntpSetup, *, ready_timeout: float = 5.0) -> None:
+    def __init__(self, setup: SntpSetup) -> None:
         self.setup = setup
-        argv = reference_argv("sntp-server", "--port", "0", *setup.args())
-        try:
-            self._proc: Spawned = spawn(argv, ready_timeout=ready_timeout, env=reference_env())
-        except IUTError as exc:  # the kit's own server: not the implementation's fault
-            raise KitUsageError(f"the kit's SNTP server did not start ({setup.describe()}): {exc}") from exc
-
-    @property
-    def port(self) -> int:
-        return self._proc.port
-
-    @property
-    def address(self) -> tuple[str, int]:
-        return LOOPBACK, self._proc.port
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock.bind((LOOPBACK, 0))
+        self._address = self._sock.getsockname()[:2]
+        #: Replies of the ``delay`` fault not yet due: (due on the monotonic clock, order, request, arrival, client).
+        self._due: list[tuple[float, int, Header, float, tuple[str, int]]] = []
+        self._order = 0
+        super().__init__(self._loop, "sockspec-sntp-server")
+        self.start()
 
     def alive(self) -> bool:
-        return self._proc.alive()
+        return self._thread.is_alive() and not self._stop.is_set()
 
     def stop(self) -> None:
-        """Kill and reap the server (idempotent)."""
-        self._proc.stop()
+        """Stop answering, join the thread, close the socket (idempotent)."""
+        if not self._halt():
+            return
+        self._sock.close()
+        self._stop.close()
 
-    def __enter__(self) -> KitSntpServer:
-        return self
+    def _now(self) -> float:
+        return time.time() + self.setup.offset
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _loop(self) -> None:
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._sock, selectors.EVENT_READ)
+            sel.register(self._stop.socket, selectors.EVENT_READ)
+            while not self._stop.is_set():
+                wait = max(0.0, self._due[0][0] - time.monotonic()) if self._due else 0.5
+                for key, _ in sel.select(wait):
+                    if key.fileobj is self._stop.socket:
+                        return
+                    self._receive()
+                self._send_due()
+
+    def _receive(self) -> None:
+        try:
+            data, client = self._sock.recvfrom(_DATAGRAM)
+        except OSError:
+            return
+        received = self._now()
+        request = client_request(data)
+        if request is None:
+            return
+        if self.setup.fault == "delay":
+            self._order += 1
+            heapq.heappush(self._due, (time.monotonic() + self.setup.delay, self._order, request, received, client))
+            return
+        self._send(request, received, client)
+
+    def _send_due(self) -> None:
+        while self._due and self._due[0][0] <= time.monotonic():
+            _, _, request, received, client = heapq.heappop(self._due)
+            self._send(request, received, client)
+
+    def _send(self, request: Header, received: float, client: tuple[str, int]) -> None:
+        data = answer(self.setup.fault, request, received, self._now())
+        if data is not None:
+            with contextlib.suppress(OSError):  # one unreachable client must not stop the server
+                self._sock.sendto(data, client)
 
 
 class SntpServers:
     """Kit SNTP servers shared by a run: one per setup, started on first use, all stopped by :meth:`stop_all`."""
 
-    def __init__(self, *, ready_timeout: float = 5.0) -> None:
-        self.ready_timeout = ready_timeout
+    def __init__(self) -> None:
         self._servers: dict[SntpSetup, KitSntpServer] = {}
-        self._starting: dict[SntpSetup, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, setup: SntpSetup) -> KitSntpServer:
         """The running server for ``setup``; a dead one is replaced.  Threads may ask at once."""
         with self._lock:
-            starting = self._starting.setdefault(setup, threading.Lock())
-        with starting:
             server = self._servers.get(setup)
             if server is None or not server.alive():
                 if server is not None:
                     server.stop()
-                server = KitSntpServer(setup, ready_timeout=self.ready_timeout)
-                with self._lock:
-                    self._servers[setup] = server
+                server = self._servers[setup] = KitSntpServer(setup)
             return server
 
     def stop_all(self) -> None:

@@ -36,11 +36,11 @@ def shared() -> Shared:
 
 
 @pytest.fixture(scope="session")
-def kit_sntp(pytestconfig: pytest.Config, io_timeout: float) -> SntpServers:
+def kit_sntp(pytestconfig: pytest.Config) -> SntpServers:
     """The kit's SNTP servers, one per setup, shared by every module; stopped when the run ends."""
     servers = pytestconfig.stash.get(_KIT_SNTP, None)
     if servers is None:
-        servers = SntpServers(ready_timeout=io_timeout)
+        servers = SntpServers()
         pytestconfig.stash[_KIT_SNTP] = servers
         pytestconfig.add_cleanup(servers.stop_all)
     return servers
