@@ -15,10 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_specs(tmp_path: Path, *args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
+def run_specs(tmp_path: Path, *args: str, timeout: float = 120, cwd: Path = ROOT) -> tuple[int, dict[str, Any], str]:
     """Run pytest on the specs in a child process; return exit code, JSON report and output.
 
-    ``args`` name the spec paths to run as well as options.
+    ``args`` name the spec paths to run as well as options; the programs the
+    kit starts inherit ``cwd``, which ``python -m`` searches first.
     """
     report = tmp_path / "report.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -37,7 +38,7 @@ def run_specs(tmp_path: Path, *args: str, timeout: float = 120) -> tuple[int, di
         str(report),
         *args,
     ]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     data = json.loads(report.read_text()) if report.exists() else {}
     return proc.returncode, data, proc.stdout + proc.stderr
 
