@@ -10,6 +10,7 @@ import socket
 import time
 from dataclasses import replace
 
+import ntplib
 import pytest
 
 from sockspec.documents import load_schema
@@ -176,6 +177,16 @@ def test_fault_served(fault):
     assert got is not None and want is not None
     assert got.originate == want.originate
     assert (got.transmit == 0) == (want.transmit == 0)
+
+
+@pytest.mark.parametrize("offset", [0.0, 3600.0])
+def test_ntplib_reads_the_offset(offset):
+    """An independent decoder (ntplib) agrees with the kit server's clock and fields."""
+    with KitSntpServer(SntpSetup(offset=offset)) as server:
+        stats = ntplib.NTPClient().request(server.address[0], version=3, port=server.port, timeout=2)
+    assert stats.offset == pytest.approx(offset, abs=0.05)
+    assert (stats.version, stats.mode, stats.stratum, stats.leap) == (3, 4, 1, 0)
+    assert ntplib.ref_id_to_text(stats.ref_id, stats.stratum) == "uncalibrated local clock"  # LOCL
 
 
 def test_silent_sends_nothing():

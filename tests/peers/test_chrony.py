@@ -1,6 +1,7 @@
-"""chrony as an independent peer of the reference SNTP programs.
+"""chrony as an independent peer of the reference SNTP programs and of the kit's own SNTP server.
 
-- chronyd -Q, a one-shot client, measures the reference sntp-server's clock;
+- chronyd -Q, a one-shot client, measures the reference sntp-server's clock,
+  and the kit's (sockspec.servers.sntp), which judges every SNTP client;
 - the reference sntp-time and ntp-time read the time from a real chronyd.
 
 .ci/run installs chrony, so these run in CI; elsewhere they skip with a reason.
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from sockspec.process import Spawned, run, spawn
+from sockspec.servers.sntp import KitSntpServer, SntpSetup
 from tests.conftest import ROOT
 
 CHRONYD = shutil.which("chronyd") or ("/usr/sbin/chronyd" if shutil.which("/usr/sbin/chronyd") else None)
@@ -31,14 +33,27 @@ def chronyd_server() -> Iterator[Spawned]:
         yield srv
 
 
+def _chronyd_measures(port: int) -> tuple[str, re.Match[str] | None]:
+    """What chronyd -Q says of the server on 127.0.0.1:``port``, and its "wrong by" match."""
+    assert CHRONYD is not None
+    done = run([CHRONYD, "-Q", "-t", "5", f"server 127.0.0.1 port {port} iburst maxsamples 1"], timeout=10)
+    log = done.stdout.decode() + done.stderr.decode()
+    return log, WRONG_BY.search(log) if done.returncode == 0 else None
+
+
 @pytest.mark.parametrize("offset", [0, 3600])
 def test_chronyd_client_measures_the_reference_server(offset: int) -> None:
     with spawn([*REFERENCE, "sntp-server", "--port", "0", "--offset", str(offset)], ready_timeout=5) as server:
-        assert CHRONYD is not None
-        done = run([CHRONYD, "-Q", "-t", "5", f"server 127.0.0.1 port {server.port} iburst maxsamples 1"], timeout=10)
-    log = done.stdout.decode() + done.stderr.decode()
-    match = WRONG_BY.search(log)
-    assert done.returncode == 0 and match is not None, log
+        log, match = _chronyd_measures(server.port)
+    assert match is not None, log
+    assert abs(float(match.group(1)) - offset) < 0.5, log
+
+
+@pytest.mark.parametrize("offset", [0, 3600])
+def test_chronyd_client_measures_the_kit_server(offset: int) -> None:
+    with KitSntpServer(SntpSetup(offset=offset)) as server:
+        log, match = _chronyd_measures(server.port)
+    assert match is not None, log
     assert abs(float(match.group(1)) - offset) < 0.5, log
 
 
