@@ -1,8 +1,8 @@
 """§10 sntp-time and ntp-time: the server's time, judged against the kit's SNTP server.
 
-Strategy: the IUT's client asks the kit's SNTP server (the reference
-sntp-server, with a clock offset or a fault) through the kit's UDP relay,
-which records both datagrams.  The printed time must be a second that the
+Strategy: the IUT's client asks the kit's own SNTP server
+(sockspec/servers/sntp.py, with a clock offset or a fault) through the
+kit's UDP relay, which records both datagrams.  The printed time must be a second that the
 kit server's clock showed during the run (ctime has whole seconds, so one
 second either side is allowed); an offset of one hour and a clock after the
 2036 era rollover catch a client that prints its own clock or subtracts the
