@@ -44,9 +44,9 @@ def sentinel_transmit() -> int:
 
 
 def probe(
-    server: tuple[str, int], datagram: bytes, *, wait: float = 0.5, drain: float = 0.05
+    address: tuple[str, int], datagram: bytes, *, wait: float = 0.5, drain: float = 0.05
 ) -> tuple[list[bytes], list[bytes]]:
-    """Send ``datagram`` from one socket, then a valid request, the sentinel, from another.
+    """Send ``datagram`` to the server at ``address`` from one socket, then a valid request, the sentinel, from another.
 
     Returns the replies each socket got, through a recording relay: the
     second socket's are the sentinel's, whatever they contain.  Waiting
@@ -59,7 +59,7 @@ def probe(
     answers: list[bytes] = []
     sentinel: list[bytes] = []
     with (
-        recorded(DatagramRelay(server), "datagrams via the kit's relay: #1 the probe, #2 the sentinel") as relay,
+        recorded(DatagramRelay(address), "datagrams via the kit's relay: #1 the probe, #2 the sentinel") as relay,
         first,
         second,
     ):
@@ -86,10 +86,10 @@ def _receive(sock: oracle.socket, *, until: float, first_only: bool = False) -> 
             return got
 
 
-def ntplib_query(server: tuple[str, int], version: int) -> ntplib.NTPStats:
-    """One ntplib request through the kit's relay; no usable reply is the IUT's failure."""
+def ntplib_query(address: tuple[str, int], version: int) -> ntplib.NTPStats:
+    """One ntplib request to the server at ``address`` through the kit's relay; no usable reply is the IUT's failure."""
     title = f"datagrams of an ntplib version {version} request, via the kit's relay"
-    with recorded(DatagramRelay(server), title) as relay:
+    with recorded(DatagramRelay(address), title) as relay:
         try:
             return ntplib.NTPClient().request(LOOPBACK, port=relay.port, version=version, timeout=NTPLIB_TIMEOUT)
         except ntplib.NTPException as exc:
