@@ -5,10 +5,13 @@ in the server specs: ``address()`` is where the specs' peers send, ``alive()``
 asks the server itself (a TCP connection, or a reply to one SNTP request),
 and ``stop()`` leaves it running, since the kit did not start it.  A case
 that needs the process (its options, its output, signals, a restart) calls
-:func:`require_control` and is N/A for a targeted server.
+:func:`require_control` and is N/A for a targeted server; one that asks for
+the process anyway (``get()``) is N/A too, rather than an error.
 """
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 from sockspec.errors import KitUsageError
 from sockspec.outcomes import not_applicable
@@ -25,6 +28,10 @@ class TargetServer:
 
     def address(self) -> tuple[str, int]:
         return self.target.address
+
+    def get(self) -> NoReturn:
+        """N/A: a case that asks for the process (its output, CPU time, signals) cannot have it here."""
+        not_applicable(beyond_control("reach its process (what it prints, its CPU time, signals, a restart)"))
 
     def alive(self) -> bool:
         """Whether the server still answers at its address."""
