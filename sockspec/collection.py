@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sockspec.implementation import Implementation
-from sockspec.outcomes import unsupported
+from sockspec.outcomes import Unsupported, unsupported
 from sockspec.requirements import Requirement
 from sockspec.state import EXPECTATION_KEY, REQUIREMENT_KEY, run_state
 
@@ -23,13 +23,18 @@ __all__ = ["pytest_collection_modifyitems", "pytest_configure"]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "req(id): the requirement this spec case checks (sockspec)")
-    config.addinivalue_line("markers", "sockspec_unsupported(capability): set by the kit from the IUT's profile")
+    config.addinivalue_line(
+        "markers", "sockspec_unsupported(capability, reason): set by the kit from the IUT's profile"
+    )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     mark = item.get_closest_marker("sockspec_unsupported")
     if mark is not None:
-        unsupported(mark.args[0])
+        capability, reason = mark.args
+        if reason:  # the kit's own reason (e.g. --target alone), not a declaration of the IUT's
+            raise Unsupported(msg=reason)
+        unsupported(capability)
 
 
 def _is_spec(item: pytest.Item, spec_root: Path) -> bool:
@@ -72,7 +77,7 @@ def _apply_declarations(item: pytest.Item, req: Requirement, impl: Implementatio
     """Mark a case UNSUPPORTED or EXPECTED-FAIL as the IUT's profile declares."""
     missing = sorted(need for need in req.needs if need in impl.lacks)
     if missing:
-        item.add_marker(pytest.mark.sockspec_unsupported(missing[0]))
+        item.add_marker(pytest.mark.sockspec_unsupported(missing[0], impl.lack_reasons.get(missing[0], "")))
     expectation = impl.expectations.get(req.id)
     if expectation is not None:
         reason = expectation.reason + (f" ({expectation.link})" if expectation.link else "")

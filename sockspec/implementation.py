@@ -11,8 +11,12 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from sockspec.errors import KitUsageError
+
+if TYPE_CHECKING:
+    from sockspec.targets import Target
 
 __all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "RECIPES", "Expectation", "Implementation", "expand"]
 
@@ -68,6 +72,10 @@ class Implementation:
     api_command: tuple[str, ...] = ()
     program_prefix: tuple[str, ...] = DEFAULT_PROGRAMS
     lacks: frozenset[str] = field(default_factory=frozenset)
+    #: Why a capability is lacked, where the user did not declare it (e.g. ``--target`` alone).
+    lack_reasons: Mapping[str, str] = field(default_factory=dict)
+    #: Servers under test that run elsewhere (``--target``), judged where they are.
+    targets: tuple[Target, ...] = ()
     expectations: Mapping[str, Expectation] = field(default_factory=dict)
     source: str = ""
 
@@ -75,6 +83,10 @@ class Implementation:
     def programs(self) -> tuple[str, ...]:
         """The program command prefix, ready to run."""
         return expand(self.program_prefix)
+
+    def target(self, recipe: str) -> Target | None:
+        """The address ``--target`` gave for ``recipe``, if the server runs elsewhere."""
+        return next((t for t in self.targets if t.recipe == recipe), None)
 
     @property
     def harness(self) -> tuple[str, ...]:

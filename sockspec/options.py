@@ -48,6 +48,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "interpreter; overrides the profile's [programs] (reference: '{python} -m sockspec_reference').",
     )
     group.addoption(
+        "--target",
+        metavar="RECIPE=HOST:PORT",
+        action="append",
+        default=[],
+        help="judge a server that runs elsewhere instead of starting it: echo-server or sntp-server at an IP "
+        "address (traffic goes only there and to loopback); repeatable. Cases that need the process (options, "
+        "output, signals) are N/A; without --impl/--impl-cmd/--impl-module nothing else is judged.",
+    )
+    group.addoption(
         "--req",
         metavar="PATTERN",
         action="append",

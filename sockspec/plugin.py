@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sockspec import vectors
+from sockspec import targets, vectors
 from sockspec.errors import KitUsageError
 from sockspec.profiles import resolve_implementation
 from sockspec.report_json import JsonReport
@@ -43,11 +43,21 @@ def pytest_configure(config: pytest.Config) -> None:
         impl = resolve_implementation(
             config.getoption("impl"), config.getoption("impl_module"), config.getoption("impl_cmd")
         )
+        impl = targets.scope(
+            impl,
+            targets.parse_all(config.getoption("target")),
+            profile=config.getoption("impl") is not None,
+            module=config.getoption("impl_module") is not None,
+            command=config.getoption("impl_cmd") is not None,
+        )
         if not impl.api_command:
             impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)
         performance = _performance(config, impl.name)
+        if getattr(config, "workerinput", None) is None:
+            for target in impl.targets:
+                targets.reach(target, config.getoption("io_timeout"))
     except KitUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = RunState(

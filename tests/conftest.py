@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +15,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_specs(tmp_path: Path, *args: str, timeout: float = 120, cwd: Path = ROOT) -> tuple[int, dict[str, Any], str]:
+def run_specs(
+    tmp_path: Path, *args: str, timeout: float = 120, cwd: Path = ROOT, within: Sequence[str] = ()
+) -> tuple[int, dict[str, Any], str]:
     """Run pytest on the specs in a child process; return exit code, JSON report and output.
 
     ``args`` name the spec paths to run as well as options; the programs the
-    kit starts inherit ``cwd``, which ``python -m`` searches first.
+    kit starts inherit ``cwd``, which ``python -m`` searches first; ``within``
+    is a command prefix that runs it elsewhere (e.g. ``ip netns exec NS``).
     """
     report = tmp_path / "report.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = [
+        *within,
         sys.executable,
         "-m",
         "pytest",

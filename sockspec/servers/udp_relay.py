@@ -85,7 +85,7 @@ class DatagramRelay(Relay):
             self._record.add(0, NOTE, note=f"receiving from a client failed: {exc}")
             return
         if client not in self._backs:
-            back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            back = socket.socket(socket.AF_INET6 if ":" in self.upstream[0] else socket.AF_INET, socket.SOCK_DGRAM)
             back.connect(self.upstream)
             self._backs[client] = (len(self._backs) + 1, back)
             sel.register(back, selectors.EVENT_READ, (self._backs[client][0], client))

@@ -1,8 +1,9 @@
 """The specs' own peers: sockets that talk to a program under test, and what they saw.
 
 These are the standard library's sockets (the oracle), never the thing
-under test.  Every one binds or connects on loopback, has a timeout and is
-closed.
+under test.  Every one binds or connects on loopback (or connects to the
+address ``--target`` names, a server that runs elsewhere), has a timeout and
+is closed.
 """
 
 from __future__ import annotations
@@ -120,14 +121,16 @@ class Echoed:
         return "\n".join(parts)
 
 
-def connect(port: int, timeout: float = PEER_TIMEOUT) -> stdlib.socket:
-    """A connection to ``port`` on loopback whose every operation times out after ``timeout`` s."""
-    sock = stdlib.create_connection((LOOPBACK, port), timeout=timeout)
+def connect(port: int, timeout: float = PEER_TIMEOUT, *, host: str = LOOPBACK) -> stdlib.socket:
+    """A connection to ``host:port`` (loopback by default) whose every operation times out after ``timeout`` s."""
+    sock = stdlib.create_connection((host, port), timeout=timeout)
     sock.settimeout(timeout)
     return sock
 
 
-def exchange(port: int, data: bytes, *, half_close: bool = False, timeout: float = ECHO_TIMEOUT) -> Echoed:
+def exchange(
+    port: int, data: bytes, *, half_close: bool = False, timeout: float = ECHO_TIMEOUT, host: str = LOOPBACK
+) -> Echoed:
     """Send ``data`` on a new connection while reading the echo.
 
     Without ``half_close`` the read stops once ``len(data)`` bytes (or more)
@@ -138,7 +141,7 @@ def exchange(port: int, data: bytes, *, half_close: bool = False, timeout: float
     result = Echoed(data)
     deadline = time.monotonic() + timeout
     try:
-        sock = connect(port, timeout)
+        sock = connect(port, timeout, host=host)
     except OSError as exc:
         result.problem = f"connect failed: {exc}"
         return result

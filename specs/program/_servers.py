@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sockspec import not_applicable
+from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
 from sockspec.process import Child, Spawned
 from sockspec.programs import Programs
@@ -63,6 +64,10 @@ class ServerUnderTest:
             self.stop()
             self._proc = self.programs.spawn(self.recipe, *self.args)
         return self._proc
+
+    def address(self) -> tuple[str, int]:
+        """Where the specs' peers reach the server (started if it is not running)."""
+        return (LOOPBACK, self.get().port)
 
     def alive(self) -> bool:
         """Whether the server started last is still running (without starting one)."""

@@ -15,12 +15,16 @@ from collections.abc import Iterator
 
 import pytest
 
+from sockspec.outcomes import not_applicable
 from sockspec.programs import Programs
 from sockspec.servers.echo import EchoServer
 from sockspec.servers.sntp import SntpServers
 from sockspec.shared_runs import Shared
+from sockspec.state import run_state
+from sockspec.targets import beyond_control
 from specs.program._scenarios import EchoClients, SntpClients, module_cases
 from specs.program._servers import SERVER_WAIT, ServerStarter, ServerUnderTest, SntpServersUnderTest, Started
+from specs.program._targets import TargetServer, TargetSntpServers
 
 _KIT_SNTP = pytest.StashKey[SntpServers]()
 _KIT_ECHO = pytest.StashKey[EchoServer]()
@@ -61,11 +65,17 @@ def kit_echo(pytestconfig: pytest.Config) -> EchoServer:
 
 
 @pytest.fixture
-def start_server(programs: Programs) -> Iterator[ServerStarter]:
-    """Start server recipes for one case: ``start_server(recipe, *args, lines=N)``; all stopped at teardown."""
+def start_server(pytestconfig: pytest.Config, programs: Programs) -> Iterator[ServerStarter]:
+    """Start server recipes for one case: ``start_server(recipe, *args, lines=N)``; all stopped at teardown.
+
+    A recipe that ``--target`` names runs elsewhere, so a case that starts it is N/A.
+    """
     started: list[Started] = []
+    impl = run_state(pytestconfig).implementation
 
     def start(recipe: str, *args: str, lines: int = 1) -> Started:
+        if impl.target(recipe) is not None:
+            not_applicable(beyond_control(f"start it with options of its own ({recipe} {' '.join(args)})"))
         server = Started(programs.argv(recipe, *args), lines=lines, ready_timeout=SERVER_WAIT)
         started.append(server)
         return server
@@ -78,9 +88,12 @@ def start_server(programs: Programs) -> Iterator[ServerStarter]:
 
 
 @pytest.fixture(scope="module")
-def iut_echo_server(programs: Programs) -> Iterator[ServerUnderTest]:
-    """The IUT's ``echo-server --port 0``, shared by a module."""
-    server = ServerUnderTest(programs, "echo-server", "--port", "0")
+def iut_echo_server(
+    pytestconfig: pytest.Config, programs: Programs, io_timeout: float
+) -> Iterator[ServerUnderTest | TargetServer]:
+    """The IUT's ``echo-server --port 0``, shared by a module; the server at its address with ``--target``."""
+    target = run_state(pytestconfig).implementation.target("echo-server")
+    server = TargetServer(target, io_timeout) if target else ServerUnderTest(programs, "echo-server", "--port", "0")
     try:
         yield server
     finally:
@@ -88,9 +101,12 @@ def iut_echo_server(programs: Programs) -> Iterator[ServerUnderTest]:
 
 
 @pytest.fixture(scope="module")
-def iut_sntp_servers(programs: Programs) -> Iterator[SntpServersUnderTest]:
-    """The IUT's ``sntp-server --port 0``, one per clock offset, shared by a module."""
-    servers = SntpServersUnderTest(programs)
+def iut_sntp_servers(
+    pytestconfig: pytest.Config, programs: Programs, io_timeout: float
+) -> Iterator[SntpServersUnderTest | TargetSntpServers]:
+    """The IUT's ``sntp-server --port 0``, one per clock offset, shared by a module; with ``--target``, that one."""
+    target = run_state(pytestconfig).implementation.target("sntp-server")
+    servers = TargetSntpServers(target, io_timeout) if target else SntpServersUnderTest(programs)
     try:
         yield servers
     finally:

@@ -8,7 +8,9 @@ bits of the originate timestamp, silence towards malformed datagrams, and
 reply sizes.  Every exchange goes through the kit's UDP relay, so a failing
 case shows the datagrams.  A raw probe ends with a valid request, the
 sentinel: its reply shows the server is still answering, and any reply that
-comes before it answered something that deserved none.
+comes before it answered something that deserved none.  With ``--target``
+the server runs elsewhere and the relay forwards to it there; the cases that
+need an option (``--offset``) or read what it prints are N/A.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sockspec.servers.udp_relay import DatagramRelay
 from sockspec.sntp_wire import Header, ntp_to_unix, request, unix_to_ntp
 from specs.program._scenarios import recorded, utc_seconds
 from specs.program._servers import ServerUnderTest, evidence
+from specs.program._targets import TargetServer, require_control
 
 #: How long ntplib waits for a reply.
 NTPLIB_TIMEOUT = 0.5
@@ -40,8 +43,10 @@ def sentinel_transmit() -> int:
     return unix_to_ntp(time.time()) & ~0xFFFF | random.getrandbits(16)
 
 
-def probe(port: int, datagram: bytes, *, wait: float = 0.5, drain: float = 0.05) -> tuple[list[bytes], list[bytes]]:
-    """Send ``datagram`` from one socket, then a valid request, the sentinel, from another.
+def probe(
+    address: tuple[str, int], datagram: bytes, *, wait: float = 0.5, drain: float = 0.05
+) -> tuple[list[bytes], list[bytes]]:
+    """Send ``datagram`` to the server at ``address`` from one socket, then a valid request, the sentinel, from another.
 
     Returns the replies each socket got, through a recording relay: the
     second socket's are the sentinel's, whatever they contain.  Waiting
@@ -54,9 +59,7 @@ def probe(port: int, datagram: bytes, *, wait: float = 0.5, drain: float = 0.05)
     answers: list[bytes] = []
     sentinel: list[bytes] = []
     with (
-        recorded(
-            DatagramRelay((LOOPBACK, port)), "datagrams via the kit's relay: #1 the probe, #2 the sentinel"
-        ) as relay,
+        recorded(DatagramRelay(address), "datagrams via the kit's relay: #1 the probe, #2 the sentinel") as relay,
         first,
         second,
     ):
@@ -83,10 +86,10 @@ def _receive(sock: oracle.socket, *, until: float, first_only: bool = False) -> 
             return got
 
 
-def ntplib_query(port: int, version: int) -> ntplib.NTPStats:
-    """One ntplib request through the kit's relay; no usable reply is the IUT's failure."""
+def ntplib_query(address: tuple[str, int], version: int) -> ntplib.NTPStats:
+    """One ntplib request to the server at ``address`` through the kit's relay; no usable reply is the IUT's failure."""
     title = f"datagrams of an ntplib version {version} request, via the kit's relay"
-    with recorded(DatagramRelay((LOOPBACK, port)), title) as relay:
+    with recorded(DatagramRelay(address), title) as relay:
         try:
             return ntplib.NTPClient().request(LOOPBACK, port=relay.port, version=version, timeout=NTPLIB_TIMEOUT)
         except ntplib.NTPException as exc:
@@ -95,7 +98,7 @@ def ntplib_query(port: int, version: int) -> ntplib.NTPStats:
             raise IUTTimeout(f"sntp-server sent no reply to ntplib within {NTPLIB_TIMEOUT:g} s") from exc
 
 
-def expect_sentinel_answered(what: str, sentinel: list[bytes], server: ServerUnderTest) -> None:
+def expect_sentinel_answered(what: str, sentinel: list[bytes], server: ServerUnderTest | TargetServer) -> None:
     __tracebackhide__ = True
     expect_that(
         f"reply to a valid request sent after {what}",
@@ -105,10 +108,10 @@ def expect_sentinel_answered(what: str, sentinel: list[bytes], server: ServerUnd
     )
 
 
-def one_reply(server: ServerUnderTest, datagram: bytes) -> Header:
+def one_reply(server: ServerUnderTest | TargetServer, datagram: bytes) -> Header:
     """The header of the one reply to ``datagram``; anything but one full reply fails the case."""
     __tracebackhide__ = True
-    answers, _ = probe(server.get().port, datagram)
+    answers, _ = probe(server.address(), datagram)
     expect_equal("number of replies to the request", len(answers), 1)
     header = Header.parse(answers[0])
     expect_that("length of the reply", header is not None, expected="at least 48 bytes", actual=len(answers[0]))
@@ -116,7 +119,7 @@ def one_reply(server: ServerUnderTest, datagram: bytes) -> Header:
     return header
 
 
-def raw_reply(server: ServerUnderTest, version: int, poll: int = 0) -> Header:
+def raw_reply(server: ServerUnderTest | TargetServer, version: int, poll: int = 0) -> Header:
     """The header of the one reply to a raw client request with a fresh transmit timestamp."""
     __tracebackhide__ = True
     return one_reply(server, request(version, sentinel_transmit(), poll))
@@ -125,11 +128,12 @@ def raw_reply(server: ServerUnderTest, version: int, poll: int = 0) -> Header:
 @pytest.mark.parametrize("case", params("s10.sntp_server.port-zero"))
 def test_port_zero_prints_the_port(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
+    require_control(server, "pass it options (--port 0) or read the line it prints")
     with evidence("sntp-server", server.describe):
         proc = server.get()
         attach("first line of sntp-server", proc.banner.decode("utf-8", "replace"))
         expect_that("port in the first line", 0 < proc.port < 65536, expected="1 to 65535", actual=proc.port)
-        stats = ntplib_query(proc.port, case["input"]["version"])
+        stats = ntplib_query(server.address(), case["input"]["version"])
         expect_equal("mode of the reply on the announced port", stats.mode, 4)
 
 
@@ -137,9 +141,10 @@ def test_port_zero_prints_the_port(iut_sntp_servers, case):
 def test_reply_mode(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     with evidence("sntp-server", server.describe):
-        port = server.get().port
         if case["input"]["client"] == "ntplib":
-            expect_equal("mode of the reply to ntplib", ntplib_query(port, case["input"]["version"]).mode, 4)
+            expect_equal(
+                "mode of the reply to ntplib", ntplib_query(server.address(), case["input"]["version"]).mode, 4
+            )
             return
         header = one_reply(server, bytes.fromhex(case["input"]["hex"]))
         expect_equal("mode of the reply to the tutorial's request", header.mode, 4)
@@ -152,7 +157,7 @@ def test_reply_version(iut_sntp_servers, case):
     with evidence("sntp-server", server.describe):
         expect_equal(
             f"version of the reply to a version {version} request",
-            ntplib_query(server.get().port, version).version,
+            ntplib_query(server.address(), version).version,
             version,
         )
 
@@ -171,7 +176,7 @@ def test_stratum(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     low, high = case["accept"]
     with evidence("sntp-server", server.describe):
-        stratum = ntplib_query(server.get().port, case["input"]["version"]).stratum
+        stratum = ntplib_query(server.address(), case["input"]["version"]).stratum
         expect_that("stratum of the reply", low <= stratum <= high, expected=f"{low} to {high}", actual=stratum)
 
 
@@ -180,7 +185,7 @@ def test_clock_offset(iut_sntp_servers, case):
     offset, tolerance = case["input"]["offset"], case["expect"]["tolerance"]
     server = iut_sntp_servers.get(offset)
     with evidence("sntp-server", server.describe):
-        measured = ntplib_query(server.get().port, 4).offset
+        measured = ntplib_query(server.address(), 4).offset
         expect_that(
             f"ntplib's offset against sntp-server{f' --offset {offset:g}' if offset else ''}",
             abs(measured - offset) <= tolerance,
@@ -194,7 +199,7 @@ def test_ignores_malformed(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     datagram = bytes.fromhex(case["input"]["hex"])
     with evidence("sntp-server", server.describe):
-        answers, sentinel = probe(server.get().port, datagram)
+        answers, sentinel = probe(server.address(), datagram)
         expect_equal(f"replies to {case.description}", [a.hex() for a in answers], [])
         expect_sentinel_answered(case.description, sentinel, server)
 
@@ -204,7 +209,7 @@ def test_no_amplification(iut_sntp_servers, case):
     server = iut_sntp_servers.get(0)
     datagram = bytes.fromhex(case["input"]["hex"])
     with evidence("sntp-server", server.describe):
-        answers, sentinel = probe(server.get().port, datagram)
+        answers, sentinel = probe(server.address(), datagram)
         total = sum(map(len, answers))
         expect_that(
             f"bytes of all replies to a {len(datagram)}-byte request",
@@ -242,7 +247,7 @@ def test_precision(iut_sntp_servers, case):
         )
 
 
-def expect_server_clock(server: ServerUnderTest, offset: float, tolerance: float) -> None:
+def expect_server_clock(server: ServerUnderTest | TargetServer, offset: float, tolerance: float) -> None:
     """The receive and transmit timestamps of one reply are the kit's clock plus ``offset``, in order."""
     __tracebackhide__ = True
     before = time.time()
