@@ -144,4 +144,6 @@ def test_a_collection_error_is_reported_not_an_internal_error(kit: pytest.Pytest
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     assert "ERROR collecting specs/test_broken.py" in result.stdout.str()
-    assert "test_broken.py" in (kit.path / "out" / "reference.html").read_text()
+    # pytest stops before any case runs: there is nothing to report, and the terminal says so.
+    result.stdout.fnmatch_lines(["sockspec: no spec case got a verdict, so no report was written (the last ones stay)"])
+    assert list((kit.path / "out").glob("*")) == []
