@@ -54,9 +54,12 @@ def _check_patterns(patterns: list[str], catalogue: Catalogue) -> None:
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
-    spec_cases = [item for item in items if item.get_closest_marker("req") is not None]
+    marks = [(item, item.get_closest_marker("req")) for item in items]
+    spec_cases = [(item, mark) for item, mark in marks if mark is not None and mark.args]
     if spec_cases:
-        run_state(spec_cases[0].config).cases_deselected += len(spec_cases)
+        state = run_state(spec_cases[0][0].config)
+        state.cases_deselected += len(spec_cases)
+        state.deselected_requirements.update(str(mark.args[0]) for _, mark in spec_cases)
 
 
 @pytest.hookimpl(trylast=True)
@@ -68,7 +71,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         state = run_state(session.config)
-        workeroutput[_WORKER_COUNTS] = [state.cases_selected, state.cases_deselected]
+        workeroutput[_WORKER_COUNTS] = [
+            state.cases_selected,
+            state.cases_deselected,
+            sorted(state.deselected_requirements),
+        ]
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -77,7 +84,8 @@ def pytest_testnodedown(node: Any, error: object) -> None:
     counts = getattr(node, "workeroutput", {}).get(_WORKER_COUNTS)
     if counts:
         state = run_state(node.config)
-        state.cases_selected, state.cases_deselected = counts
+        state.cases_selected, state.cases_deselected, deselected = counts
+        state.deselected_requirements = set(deselected)
 
 
 def _is_spec(item: pytest.Item, spec_root: Path) -> bool:

@@ -124,6 +124,11 @@ def standing(name: str, results: Sequence[CaseResult], stale: Sequence[str], cov
         )
     if not coverage.complete:
         return Standing(False, "PARTIAL", f"{name}: no FAIL among {scope} (partial: {coverage.why_partial})", None)
+    gaps = sum(r.verdict == Verdict.UNSUPPORTED for r in results)
+    declared = f"; its profile declares {gaps} case(s) UNSUPPORTED" if gaps else ""
     return Standing(
-        True, "CONFORMS", f"{name} conforms: no case FAILs, all {coverage.requirements} requirements run", Verdict.PASS
+        True,
+        "CONFORMS",
+        f"{name} conforms: no case FAILs, all {coverage.requirements} requirements run{declared}",
+        Verdict.PASS,
     )

@@ -25,6 +25,8 @@ FILTER_ORDER: tuple[str, ...] = (ERROR, *WORST_FIRST)
 #: Rows hidden until asked for: declared gaps, listed by reason above the table instead.
 _HIDDEN_FIRST = (Verdict.UNSUPPORTED, Verdict.NOT_APPLICABLE)
 _ERROR_COLOURS = ("#82071e", "#ffebe9")
+#: A list of gaps longer than this starts folded, so the table stays on the first screen.
+_OPEN_REASONS = 4
 
 
 def slug(verdict: str) -> str:
@@ -96,7 +98,7 @@ def section_table(results: Sequence[CaseResult]) -> str:
 
 
 def gaps(results: Sequence[CaseResult]) -> str:
-    """UNSUPPORTED and N/A cases grouped by reason, each reason once."""
+    """UNSUPPORTED and N/A cases grouped by reason, each reason once; a long list starts folded."""
     parts = []
     for verdict in _HIDDEN_FIRST:
         groups: dict[str, list[CaseResult]] = {}
@@ -111,12 +113,15 @@ def gaps(results: Sequence[CaseResult]) -> str:
             for reason, cases in sorted(groups.items(), key=lambda kv: -len(kv[1]))
         )
         total = sum(len(c) for c in groups.values())
+        opened = " open" if len(groups) <= _OPEN_REASONS else ""
         parts.append(
-            f"<div><b style='color:{verdict.colour}'>{escape(verdict)}</b> ({total} cases)<ul>{items}</ul></div>"
+            f"<details{opened}><summary><b style='color:{verdict.colour}'>{escape(verdict)}</b>: {total} "
+            f"case{'s' if total > 1 else ''}, {len(groups)} reason{'s' if len(groups) > 1 else ''}</summary>"
+            f"<ul>{items}</ul></details>"
         )
     if not parts:
         return ""
-    return "<div class='sockspec-gaps'><b>Declared gaps</b>, by reason:" + "".join(parts) + "</div>"
+    return "<div class='sockspec-gaps'><b>Declared gaps</b>, by reason" + "".join(parts) + "</div>"
 
 
 def filter_bar(counts: Counter[str], duration: float) -> str:

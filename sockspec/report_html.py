@@ -75,8 +75,7 @@ class HtmlReportHooks:
         parts = [
             f"<style>{_asset('report.css')}{filter_css()}</style>",
             headline(run, state.coverage),
-            section_table(state.results),
-            gaps(state.results),
+            f"<div class='sockspec-overview'>{section_table(state.results)}{gaps(state.results)}</div>",
         ]
         if self.performance is not None:  # before the filters, which belong next to the table they filter
             from sockspec.bench import render_section

@@ -77,14 +77,22 @@ def _stopped(session: pytest.Session, graded: int, selected: int) -> str:
 
 
 def stale_expectations(state: RunState) -> list[str]:
-    """Requirements the profile expects to fail that ran and failed no case."""
+    """Requirements the profile expects to fail that ran, every case of them, and failed none.
+
+    A requirement with a deselected case, or a run cut short, says nothing about the cases that did not run.
+    """
+    if len(state.results) < state.cases_selected:
+        return []
     ran: dict[str, set[Verdict]] = {}
     for result in state.results:
         ran.setdefault(result.requirement.id, set()).add(result.verdict)
     return sorted(
         req_id
         for req_id in state.implementation.expectations
-        if req_id in ran and Verdict.EXPECTED_FAIL not in ran[req_id] and any(v.met for v in ran[req_id])
+        if req_id in ran
+        and req_id not in state.deselected_requirements
+        and Verdict.EXPECTED_FAIL not in ran[req_id]
+        and any(v.met for v in ran[req_id])
     )
 
 

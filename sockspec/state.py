@@ -47,6 +47,8 @@ class RunState:
     #: Spec cases selected to run, and spec cases deselected (``-k``, ``--req``, ...), counted at collection.
     cases_selected: int = 0
     cases_deselected: int = 0
+    #: Requirements with at least one deselected case: whether their expectations hold is not known.
+    deselected_requirements: set[str] = field(default_factory=set)
     #: What the run covered (set at session end, before any report is written).
     coverage: Coverage | None = None
 

@@ -127,6 +127,18 @@ def test_a_stale_expectation_is_not_conformance(kit: pytest.Pytester) -> None:
     assert "STALE PROFILE" in (kit.path / "reports" / "fake.html").read_text()
 
 
+def test_an_expectation_is_not_judged_stale_on_a_selection_that_left_out_its_failing_case(
+    kit: pytest.Pytester,
+) -> None:
+    (kit.path / "fake.toml").write_text(PROFILE % "s05.t.must")
+    z = "import pytest\n@pytest.mark.req('s05.t.must')\ndef test_z():\n    assert 0, 'off by one'\n"
+    kit.makepyfile(**{"specs/test_z.py": z})
+    result = run(kit, "specs", "--impl", "fake.toml", "-k", "not test_z", "-p", "no:html")
+    assert result.ret == 0
+    assert "STALE" not in result.stdout.str()
+    assert read(kit.path / "reports" / "fake.partial.json")["stale_expectations"] == []
+
+
 def test_junit_carries_every_verdict_and_the_non_strict_message(kit: pytest.Pytester) -> None:
     (kit.path / "fake.toml").write_text(PROFILE % "s05.t.must")
     z = "import pytest\n@pytest.mark.req('s05.t.must')\ndef test_z():\n    assert 0, 'off by one'\n"
