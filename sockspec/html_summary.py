@@ -130,7 +130,7 @@ def filter_bar(counts: Counter[str], duration: float) -> str:
     buttons = []
     for verdict in FILTER_ORDER:
         colour, tint = _colours(verdict)
-        pressed = "false" if verdict in _HIDDEN_FIRST and others else "true"
+        pressed = "false" if verdict in _HIDDEN_FIRST and others and counts.get(verdict) else "true"
         disabled = "" if counts.get(verdict) else " disabled"
         buttons.append(
             f"<button type='button' data-slug='{slug(verdict)}' aria-pressed='{pressed}'{disabled} "

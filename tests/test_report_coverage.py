@@ -206,3 +206,19 @@ def test_ctrl_c_makes_a_partial_report(tmp_path: Path) -> None:
     assert f"(partial: interrupted: {graded} of {selected} cases graded)" in data["standing"]
     assert data["standing"] in output
     assert "conforms" not in output
+
+
+def test_junit_shows_naive_http_get_as_non_strict_with_its_message(specs_runner, tmp_path: Path) -> None:
+    """The tutorial's http-get exits 1 where 6 is expected: a NON-STRICT that pytest counts as a pass."""
+    junit = tmp_path / "junit.xml"
+    code, data, output = specs_runner(
+        "specs/program/test_s07_http_get.py", "--impl-cmd", "{python} tests/impls/naive.py",
+        "--req", "s07.http_get.exit-codes", "--junitxml", str(junit),
+    )  # fmt: skip
+    assert code == 0, output
+    cases = ET.parse(junit).getroot().iter("testcase")
+    props = [{p.get("name"): p.get("value") for p in tc.iter("property")} for tc in cases]
+    non_strict = [p for p in props if p["verdict"] == "NON-STRICT"]
+    assert non_strict and all(p["requirement"] == "s07.http_get.exit-codes" for p in props)
+    assert "exit status of http-get was 1; expected 6" in non_strict[0]["verdict_message"]
+    assert data["coverage"]["complete"] is False and data["conforms"] is False
