@@ -76,13 +76,14 @@ class Coverage:
 def narrowing(config: pytest.Config, spec_root: Path, deselected: int) -> tuple[str, ...]:
     """The command-line selections that left spec cases out, as the user typed them.
 
-    Options that select by keyword or marker are named only when they did
-    deselect a spec case (``-m "not abuse"`` from pytest.ini leaves none out).
+    Options are named only when some spec case was deselected, and ``-k`` and
+    ``-m`` only when typed (``-m "not abuse"`` comes from pytest.ini's addopts).
     """
     found: list[str] = []
+    typed = config.invocation_params.args
     if deselected:
         for flag, value in (("-k", config.option.keyword), ("-m", config.option.markexpr)):
-            if value:
+            if value and any(arg.startswith(flag) for arg in typed):
                 found.append(f"{flag} {value}")
         found += [f"--req {pattern}" for pattern in config.getoption("req")]
         found += [f"--deselect {node}" for node in config.getoption("deselect") or []]
