@@ -222,3 +222,12 @@ def test_junit_shows_naive_http_get_as_non_strict_with_its_message(specs_runner,
     assert non_strict and all(p["requirement"] == "s07.http_get.exit-codes" for p in props)
     assert "exit status of http-get was 1; expected 6" in non_strict[0]["verdict_message"]
     assert data["coverage"]["complete"] is False and data["conforms"] is False
+
+
+def test_under_xdist_the_workers_hand_their_selection_to_the_controller(kit: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    assert run(kit, "specs", "-n", "2", "-k", "must", "--report-dir", "out").ret == 0
+    coverage = read(kit.path / "out" / "reference.json")["coverage"]
+    assert (coverage["cases_selected"], coverage["cases_deselected"], coverage["selection"]) == (1, 2, ["-k must"])
+    assert run(kit, "specs", "-n", "2", "--report-dir", "all").ret == 0
+    assert read(kit.path / "all" / "reference.json")["coverage"]["complete"] is True
