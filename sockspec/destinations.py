@@ -53,9 +53,8 @@ class Destinations:
     #: The user named the place (``--report-dir``, ``--json-report``, ``--html``): write there, partial or not.
     json_chosen: bool
     html_chosen: bool
-    #: Set at session end: the path actually written, or ``None`` when no report is written.
+    #: Set at session end: the JSON report's path as written, or ``None`` when no report is written.
     json_written: Path | None = None
-    html_written: Path | None = None
 
     @property
     def no_report_reason(self) -> str:
@@ -84,10 +83,8 @@ class Destinations:
         coverage = self.state.coverage
         partial = coverage is not None and not coverage.complete
         self.json_written = _partial(self.json) if partial and not self.json_chosen else self.json
-        if self.html is not None:
-            self.html_written = _partial(self.html) if partial and not self.html_chosen else self.html
-            if self.html_written != self.html:
-                _retarget_html(session.config, self.html_written)
+        if self.html is not None and partial and not self.html_chosen:
+            _retarget_html(session.config, _partial(self.html))
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
@@ -96,6 +93,6 @@ class Destinations:
             terminalreporter.write_line(f"sockspec: {reason}, so no report was written (the last ones stay)")
         elif written is not None and written != self.json:
             terminalreporter.write_line(
-                f"sockspec: a partial run writes {written.name}, not {self.json.name}, which stays as "
-                "the last complete run left it (--report-dir DIR writes a partial run's reports to DIR)"
+                f"sockspec: a partial run writes {written.name}, not {self.json.name}, which is kept for "
+                "complete runs (--report-dir DIR writes a partial run's reports to DIR)"
             )

@@ -66,7 +66,7 @@ def test_a_k_run_is_partial_and_leaves_the_complete_reports_alone(kit: pytest.Py
     result.stdout.fnmatch_lines(
         [
             "reference: no FAIL among 1 of 3 requirements run (partial: -k must)",
-            "sockspec: a partial run writes reference.partial.json, not reference.json, which stays as the last*",
+            "sockspec: a partial run writes reference.partial.json, not reference.json, which is kept for complete*",
         ]
     )
     assert "conforms" not in result.stdout.str()
