@@ -90,7 +90,9 @@ def test_the_section_with_its_charts_follows_the_verdict_table(kit: pytest.Pytes
     assert result.ret == 0
     page = (kit.path / "out" / "reference.html").read_text()
     section = page[page.index("<section class='sockspec-performance'>") :]
-    assert page.index("sockspec-summary") < page.index("sockspec-performance")
+    assert page.index("<table class='sockspec-summary'>") < page.index("<section class='sockspec-performance'>")
+    # The filter buttons stay next to the table they filter, after the charts.
+    assert page.index("<section class='sockspec-performance'>") < page.index("<div class='sockspec-filters'>")
     assert section.count("<svg") == 2
     assert "Echo server: requests/s (median)" in section and "Echo server: p99 latency (median)" in section
     assert "123.5k" in section and "111.1k" in section
