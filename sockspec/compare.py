@@ -148,7 +148,8 @@ def render_html(matrix: Matrix) -> str:
         f"<th>{escape(r.name)}<br><span class='score'>{_percent(*matrix.score(r.name))} "
         f"({matrix.score(r.name)[0]}/{matrix.score(r.name)[1]})"
         f"{' conforms' if r.conforms else ''}</span><br>"
-        f"<span class='coverage {'complete' if r.complete else 'partial'}'>{escape(r.coverage)}</span></th>"
+        f"<span class='coverage {'complete' if r.complete else 'partial'}' title='{escape(r.coverage)}'>"
+        f"{'complete' if r.complete else 'partial'} {r.ran[0]}/{r.ran[1]}</span></th>"
         for r in matrix.implementations
     )
     rows: list[str] = []
@@ -173,7 +174,7 @@ def render_html(matrix: Matrix) -> str:
         f"<p>{len(impls)} implementations × {len(matrix.requirements)} requirements. A cell shows the worst "
         "verdict among the requirement's cases; the score counts requirements met among those judged "
         "(N/A, UNSUPPORTED and not run are not judged). Under the score: whether the run was complete "
-        "(every requirement of its catalogue run) or partial, and how many requirements it ran. Hover a "
+        "(every requirement of its catalogue run) or partial, and the requirements it ran of those. Hover a "
         "requirement for its statement; click a cell for its cases.</p>"
         f"<p class='legend'>{legend}</p>"
         f"<table><tr><th>requirement</th><th>level</th>{head}</tr>{''.join(rows)}</table>"

@@ -109,8 +109,8 @@ def test_coverage_is_shown_and_format_1_partial_runs_do_not_conform(tmp_path: Pa
         "| partial, 1/3 requirements run |" in md
     )
     page = render_html(build_matrix(reports))
-    assert "<span class='coverage partial'>partial, 1/3 requirements run</span>" in page
-    assert "<span class='coverage complete'>complete, 3/3 requirements run</span>" in page
+    assert "<span class='coverage partial' title='partial, 1/3 requirements run'>partial 1/3</span>" in page
+    assert "<span class='coverage complete' title='complete, 3/3 requirements run'>complete 3/3</span>" in page
 
 
 def test_a_format_2_report_without_coverage_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
