@@ -2,7 +2,10 @@
 
 A spec without a requirement could fail without anyone knowing what it
 means, so collection refuses it; a requirement ID that the catalogue lacks is
-refused too.  ``--req`` then narrows the run by requirement ID.
+refused too.  ``--req`` then narrows the run by requirement ID.  The spec
+cases selected and deselected are counted here, so that :mod:`sockspec.coverage`
+can tell a complete run from a partial one (under xdist the workers collect,
+and hand their counts to the controller).
 """
 
 from __future__ import annotations
@@ -10,15 +13,20 @@ from __future__ import annotations
 import fnmatch
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sockspec.errors import KitUsageError
 from sockspec.implementation import Implementation
 from sockspec.outcomes import Unsupported, unsupported
-from sockspec.requirements import Requirement
+from sockspec.requirements import Catalogue, Requirement
 from sockspec.state import EXPECTATION_KEY, REQUIREMENT_KEY, run_state
 
 __all__ = ["pytest_collection_modifyitems", "pytest_configure"]
+
+#: Where an xdist worker leaves its counts of selected and deselected spec cases for the controller.
+_WORKER_COUNTS = "sockspec_cases"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,6 +34,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sockspec_unsupported(capability, reason): set by the kit from the IUT's profile"
     )
+    try:
+        _check_patterns(config.getoption("req"), run_state(config).catalogue)
+    except KitUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -35,6 +47,50 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if reason:  # the kit's own reason (e.g. --target alone), not a declaration of the IUT's
             raise Unsupported(msg=reason)
         unsupported(capability)
+
+
+def _check_patterns(patterns: list[str], catalogue: Catalogue) -> None:
+    """A ``--req`` glob that matches no requirement is a typo, not an empty selection."""
+    for pattern in patterns:
+        if not any(fnmatch.fnmatchcase(req.id, pattern) for req in catalogue):
+            raise KitUsageError(
+                f"--req {pattern!r} matches no requirement of the catalogue (IDs look like s05.htonl.value)"
+            )
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    marks = [(item, item.get_closest_marker("req")) for item in items]
+    spec_cases = [(item, mark) for item, mark in marks if mark is not None and mark.args]
+    if spec_cases:
+        state = run_state(spec_cases[0][0].config)
+        state.cases_deselected += len(spec_cases)
+        state.deselected_requirements.update(str(mark.args[0]) for _, mark in spec_cases)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    run_state(session.config).cases_selected = sum(REQUIREMENT_KEY in item.stash for item in session.items)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        state = run_state(session.config)
+        workeroutput[_WORKER_COUNTS] = [
+            state.cases_selected,
+            state.cases_deselected,
+            sorted(state.deselected_requirements),
+        ]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist's controller collects nothing itself: every worker collected the same cases."""
+    counts = getattr(node, "workeroutput", {}).get(_WORKER_COUNTS)
+    if counts:
+        state = run_state(node.config)
+        state.cases_selected, state.cases_deselected, deselected = counts
+        state.deselected_requirements = set(deselected)
 
 
 def _is_spec(item: pytest.Item, spec_root: Path) -> bool:

@@ -4,7 +4,9 @@ Each input is a ``reports/<impl>.json`` written by a spec run.  A cell shows
 the worst verdict among that requirement's cases (one FAIL among twenty
 passes is a FAIL), links to the cases behind it, and the column header gives
 the implementation's score: requirements met among those judged (N/A,
-UNSUPPORTED and requirements not run are not judged).
+UNSUPPORTED and requirements not run are not judged), and its coverage:
+whether the run was complete, and how many requirements it ran (a score over
+five requirements of a ``-k`` run is no score over the catalogue).
 """
 
 from __future__ import annotations
@@ -36,6 +38,24 @@ class Report:
     environment: dict[str, str]
     requirements: dict[str, dict[str, Any]]
     cases: list[dict[str, Any]]
+    #: Whether the run covered its whole catalogue, and (requirements run, requirements in the catalogue).
+    complete: bool
+    ran: tuple[int, int]
+
+    @property
+    def coverage(self) -> str:
+        """"complete" or "partial", with the requirements run."""
+        run, total = self.ran
+        return f"{'complete' if self.complete else 'partial'}, {run}/{total} requirements run"
+
+
+def _coverage(doc: dict[str, Any]) -> tuple[bool, tuple[int, int]]:
+    """A format-2 report states its coverage; for format 1, count the requirements that have a case."""
+    if "coverage" in doc:
+        cov = doc["coverage"]
+        return cov["complete"], (cov["requirements_run"], cov["requirements"])
+    run = len({c["requirement"] for c in doc["cases"]} & set(doc["requirements"]))
+    return run == len(doc["requirements"]), (run, len(doc["requirements"]))
 
 
 def load_report(path: Path) -> Report:
@@ -47,7 +67,10 @@ def load_report(path: Path) -> Report:
     except (OSError, ValueError) as exc:
         raise KitUsageError(f"{path}: not a readable JSON report: {exc}") from exc
     validate(doc, "report", str(path), "not a sockspec report")
-    return Report(doc["implementation"], doc["conforms"], doc["environment"], doc["requirements"], doc["cases"])
+    complete, ran = _coverage(doc)
+    # A format-1 report said "conforms" for partial runs too; only a complete run may.
+    conforms = doc["conforms"] and complete
+    return Report(doc["implementation"], conforms, doc["environment"], doc["requirements"], doc["cases"], complete, ran)
 
 
 @dataclass
@@ -104,7 +127,8 @@ body{font-family:system-ui,sans-serif;margin:24px;color:#1f2328}
 table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:3px 8px;font-size:13px}
 th{background:#f6f8fa;position:sticky;top:0}td.req{font-family:ui-monospace,monospace}
 td.cell{text-align:center;font-weight:600;min-width:90px}td.cell a{color:inherit;text-decoration:none;display:block}
-tr.section td{background:#eaeef2;font-weight:600}.score{font-weight:400;font-size:12px}
+tr.section td{background:#eaeef2;font-weight:600}.score,.coverage{font-weight:400;font-size:12px}
+.coverage.partial{color:#9a6700;font-weight:600}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:3px;font-size:12px}
 details{margin:4px 0}pre{background:#f6f8fa;padding:6px;overflow-x:auto;font-size:12px}
 """
@@ -123,7 +147,9 @@ def render_html(matrix: Matrix) -> str:
     head = "".join(
         f"<th>{escape(r.name)}<br><span class='score'>{_percent(*matrix.score(r.name))} "
         f"({matrix.score(r.name)[0]}/{matrix.score(r.name)[1]})"
-        f"{' conforms' if r.conforms else ''}</span></th>"
+        f"{' conforms' if r.conforms else ''}</span><br>"
+        f"<span class='coverage {'complete' if r.complete else 'partial'}' title='{escape(r.coverage)}'>"
+        f"{'complete' if r.complete else 'partial'} {r.ran[0]}/{r.ran[1]}</span></th>"
         for r in matrix.implementations
     )
     rows: list[str] = []
@@ -147,8 +173,9 @@ def render_html(matrix: Matrix) -> str:
         f"<style>{_CSS}</style></head><body><h1>sockspec comparison</h1>"
         f"<p>{len(impls)} implementations × {len(matrix.requirements)} requirements. A cell shows the worst "
         "verdict among the requirement's cases; the score counts requirements met among those judged "
-        "(N/A, UNSUPPORTED and not run are not judged). Hover a requirement for its statement; click a "
-        "cell for its cases.</p>"
+        "(N/A, UNSUPPORTED and not run are not judged). Under the score: whether the run was complete "
+        "(every requirement of its catalogue run) or partial, and the requirements it ran of those. Hover a "
+        "requirement for its statement; click a cell for its cases.</p>"
         f"<p class='legend'>{legend}</p>"
         f"<table><tr><th>requirement</th><th>level</th>{head}</tr>{''.join(rows)}</table>"
         f"<h2>Cases</h2>{_details_html(matrix)}</body></html>"
@@ -190,6 +217,7 @@ def render_markdown(matrix: Matrix) -> str:
         "| requirement | level | " + " | ".join(impls) + " |",
         "|---|---|" + "---|" * len(impls),
         "| **score** | | " + " | ".join(scores) + " |",
+        "| **coverage** | | " + " | ".join(r.coverage for r in matrix.implementations) + " |",
     ]
     for section, req_ids in matrix.sections().items():
         lines.append(f"| **§{section} {SECTION_TITLES[section]}** | |" + " |" * len(impls))

@@ -98,6 +98,11 @@ def pytest_runtest_makereport(
     # A plain str, which xdist can send back from a worker; the collector makes it a Verdict again.
     report.sockspec_verdict = verdict.value  # type: ignore[attr-defined]
     report.sockspec_message = message  # type: ignore[attr-defined]
+    # The teardown report copies these, and --junitxml writes them as properties: CI dashboards that show
+    # pytest's pass/skip alone would hide a NON-STRICT (a pass) or an EXPECTED-FAIL (a skip) otherwise.
+    item.user_properties.append(("verdict", verdict.value))
+    if message:
+        item.user_properties.append(("verdict_message", message))
     recorded, transcripts = checks.snapshot()
     error = call.excinfo.value if call.excinfo is not None else None
     if isinstance(error, IUTError) and error.stderr:  # e.g. the traceback of a server that crashed

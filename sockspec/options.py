@@ -66,8 +66,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--report-dir",
         metavar="DIR",
-        default="reports",
-        help="where the HTML and JSON reports go unless --html / --json-report say otherwise (default: reports).",
+        default=None,
+        help="where the HTML and JSON reports go unless --html / --json-report say otherwise (default: reports; "
+        "a partial run writes <implementation>.partial.html and .json there, unless this option is given).",
     )
     group.addoption(
         "--json-report",

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from sockspec import targets, vectors
+from sockspec.destinations import Destinations
 from sockspec.errors import KitUsageError
 from sockspec.profiles import resolve_implementation
 from sockspec.report_json import JsonReport
@@ -29,7 +30,7 @@ pytest_plugins = [
     "sockspec.resolver",
 ]
 
-_REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-json", "sockspec-html")
+_REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-destinations", "sockspec-json", "sockspec-html")
 
 
 def _data_dir(config: pytest.Config) -> Path:
@@ -74,17 +75,38 @@ def pytest_configure(config: pytest.Config) -> None:
     manager = config.pluginmanager
     manager.register(ResultCollector(state), "sockspec-results")
     manager.register(TerminalSummary(state), "sockspec-terminal")
-    if getattr(config, "workerinput", None) is None:
-        report_dir = Path(config.getoption("report_dir"))
-        json_path = Path(config.getoption("json_report") or report_dir / f"{impl.name}.json")
-        manager.register(JsonReport(state, json_path), "sockspec-json")
-    if manager.hasplugin("html") and getattr(config, "workerinput", None) is None:
+    if getattr(config, "workerinput", None) is not None:
+        return  # xdist workers send their reports to the controller, which writes the files
+    destinations = _destinations(config, state)
+    manager.register(destinations, "sockspec-destinations")
+    manager.register(JsonReport(state, destinations), "sockspec-json")
+    if destinations.html is not None:
         from sockspec.report_html import HtmlReportHooks
 
-        if config.option.htmlpath is None:
-            config.option.htmlpath = str(Path(config.getoption("report_dir")) / f"{impl.name}.html")
+        manager.register(HtmlReportHooks(state, Path(config.rootpath), performance), "sockspec-html")
+
+
+def _destinations(config: pytest.Config, state: RunState) -> Destinations:
+    """The default report paths, and which of them the user chose; pytest-html is pointed at its path here."""
+    name = state.implementation.name
+    chosen_dir = config.getoption("report_dir")
+    report_dir = Path(chosen_dir or "reports")
+    json_given = config.getoption("json_report")
+    html: Path | None = None
+    html_given = False
+    if config.pluginmanager.hasplugin("html"):
+        html_given = config.option.htmlpath is not None
+        if not html_given:
+            config.option.htmlpath = str(report_dir / f"{name}.html")
             config.option.self_contained_html = True
-        manager.register(HtmlReportHooks(state, performance), "sockspec-html")
+        html = Path(config.option.htmlpath)
+    return Destinations(
+        state,
+        json=Path(json_given or report_dir / f"{name}.json"),
+        html=html,
+        json_chosen=bool(json_given or chosen_dir),
+        html_chosen=bool(html and (html_given or chosen_dir)),
+    )
 
 
 def _performance(config: pytest.Config, implementation: str) -> dict[str, Any] | None:

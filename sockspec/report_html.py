@@ -1,45 +1,56 @@
-"""pytest-html hooks: requirement columns, a per-section summary, the IUT's name.
+"""pytest-html hooks: the conformance report in the kit's own vocabulary.
 
 Registered only when pytest-html is active (``-p no:html`` turns both off).
+Everything goes through pytest-html's hooks and data model: the first screen
+(:mod:`sockspec.html_summary`) and the kit's CSS and filter script are the
+summary's prefix; rows carry the verdict, requirement, section and level;
+each row's detail is :mod:`sockspec.html_case`.  pytest's result column,
+filter boxes and run count, which know only passed/failed/skipped, are
+hidden, so one page never counts two ways.  Rows are spec cases only: the
+kit's own tests (README's command 2 runs them in the same session) are left
+out, and out of every count.
 """
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from html import escape
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sockspec.citations import citation_label, citation_url
+from sockspec.coverage import standing
 from sockspec.environment import environment
-from sockspec.requirements import SECTION_TITLES
-from sockspec.results import section_counts
+from sockspec.html_case import case_detail
+from sockspec.html_summary import ERROR, filter_bar, filter_css, gaps, headline, section_table, verdict_cell
 from sockspec.state import RunState
 from sockspec.verdicts import Verdict
 
 __all__ = ["HtmlReportHooks"]
 
-_STYLE = (
-    "<style>.sockspec-summary{border-collapse:collapse;margin:8px 0 16px}"
-    ".sockspec-summary th,.sockspec-summary td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}"
-    ".sockspec-summary td:first-child,.sockspec-summary td:nth-child(2){text-align:left}"
-    ".sockspec-verdict{font-weight:bold}</style>"
-)
+
+def _asset(name: str) -> str:
+    return resources.files("sockspec").joinpath("report_assets", name).read_text(encoding="utf-8")
 
 
-def _verdict_html(verdict: str) -> str:
-    """A verdict in its colour; anything else (a kit ERROR) in the page's."""
-    colour = next((v.colour for v in Verdict if v == verdict), "inherit")
-    return f'<span class="sockspec-verdict" style="color:{colour}">{escape(verdict)}</span>'
+def _header(kind: str, title: str) -> str:
+    return f'<th class="sortable" data-column-type="{kind}">{title}</th>'
 
 
 class HtmlReportHooks:
     """Hook implementations for pytest-html, bound to this run's state."""
 
-    def __init__(self, state: RunState, performance: dict[str, Any] | None = None) -> None:
+    def __init__(self, state: RunState, rootpath: Path, performance: dict[str, Any] | None = None) -> None:
         self.state = state
+        self.rootpath = rootpath
         #: A ``bench --json`` result to show after the verdict table (``--bench-json``).
         self.performance = performance
+        #: Rows in the table by verdict (ERROR for a spec case the kit failed to grade).
+        self.rows: Counter[str] = Counter()
+        self.started = time.time()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -51,82 +62,75 @@ class HtmlReportHooks:
 
     def pytest_html_report_title(self, report: Any) -> None:
         report.title = f"sockspec conformance report: {self.state.implementation.name}"
+        # pytest-html's data model: worst verdict first; FAILs and kit errors open, everything else closed.
+        report.set_data("initialSort", "verdict")
+        report.set_data("renderCollapsed", ["passed", "skipped", "xfailed", "xpassed", "rerun"])
 
     def pytest_html_results_summary(
         self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
     ) -> None:
-        prefix.append(_STYLE + self.section_table())
-        if self.performance is not None:
+        state = self.state
+        assert state.coverage is not None, "the summary is written after sockspec.results settled the run"
+        run = standing(state.implementation.name, state.results, state.stale_expectations, state.coverage)
+        parts = [
+            f"<style>{_asset('report.css')}{filter_css()}</style>",
+            headline(run, state.coverage),
+            f"<div class='sockspec-overview'>{section_table(state.results)}{gaps(state.results)}</div>",
+        ]
+        if self.performance is not None:  # before the filters, which belong next to the table they filter
             from sockspec.bench import render_section
 
-            postfix.append(render_section(self.performance))
-
-    def section_table(self) -> str:
-        """The per-section verdict table that opens the report."""
-        verdicts = list(Verdict)
-        counts = section_counts(self.state.results)
-        head = "".join(f"<th>{escape(v)}</th>" for v in verdicts)
-        rows = []
-        for section, counter in counts.items():
-            cells = "".join(f"<td>{counter.get(v, 0) or ''}</td>" for v in verdicts)
-            rows.append(
-                f"<tr><td>§{section}</td><td>{escape(SECTION_TITLES[section])}</td>{cells}<td>{sum(counter.values())}</td></tr>"
-            )
-        total = {v: sum(c.get(v, 0) for c in counts.values()) for v in verdicts}
-        total_cells = "".join(f"<td><b>{total[v] or ''}</b></td>" for v in verdicts)
-        conforms = total[Verdict.FAIL] == 0
-        headline = (
-            f"<h2>{escape(self.state.implementation.name)}: "
-            f"{_verdict_html(Verdict.PASS if conforms else Verdict.FAIL)} "
-            f"{'conforms' if conforms else 'does not conform'}</h2>"
-        )
-        return (
-            f"{headline}<table class='sockspec-summary'><tr><th>§</th><th>section</th>{head}<th>cases</th></tr>"
-            + "".join(rows)
-            + f"<tr><td></td><td><b>all</b></td>{total_cells}<td><b>{sum(total.values())}</b></td></tr></table>"
-        )
+            parts.append(render_section(self.performance))
+        parts.append(filter_bar(self.rows, time.time() - self.started))
+        parts.append(f"<script>{_asset('report.js')}</script>")
+        prefix.append("".join(parts))
 
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells[1:1] = [
-            '<th class="sortable" data-column-type="verdict">Verdict</th>',
-            '<th class="sortable" data-column-type="requirement">Requirement</th>',
-            '<th class="sortable" data-column-type="section">Section</th>',
-            '<th class="sortable" data-column-type="level">Level</th>',
+        result, test, duration = cells[0], cells[1], cells[2]  # pytest-html's Result, Test, Duration; no Links
+        cells[:] = [
+            result,
+            _header("verdict", "Verdict"),
+            _header("requirement", "Requirement"),
+            _header("section", "§"),
+            _header("level", "Level"),
+            test,
+            duration,
         ]
 
+    def _belongs(self, report: pytest.TestReport) -> bool:
+        """Spec cases, and files under the spec root that failed to collect; never the kit's own tests.
+
+        Of a case's phases, only those pytest-html shows as rows: the call, and a setup or teardown that did not pass.
+        """
+        if report.when in ("setup", "teardown") and report.passed:
+            return False
+        if "requirement" in dict(getattr(report, "user_properties", ())):
+            return True
+        path = Path(self.rootpath, report.fspath).resolve()
+        return report.when == "collect" and self.state.spec_root in (path, *path.parents)
+
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        if not self._belongs(report):
+            cells.clear()  # pytest-html then leaves the row out, and out of its counts
+            return
         props = dict(getattr(report, "user_properties", ()))  # collection errors have none
-        verdict = getattr(report, "sockspec_verdict", "") or ("ERROR" if report.failed else "")
-        cells[1:1] = [
-            f'<td class="col-verdict">{_verdict_html(verdict) if verdict else ""}</td>',
+        verdict = getattr(report, "sockspec_verdict", "") or ERROR
+        self.rows[verdict] += 1
+        test_id = escape(report.nodeid + ("" if report.when in ("call", "collect") else f"::{report.when}"))
+        cells[:] = [
+            cells[0],  # pytest's outcome, hidden: pytest-html files, sorts and folds rows by it
+            verdict_cell(verdict),
             f'<td class="col-requirement">{escape(str(props.get("requirement", "")))}</td>',
             f'<td class="col-section">{escape(str(props.get("section", "")))}</td>',
             f'<td class="col-level">{escape(str(props.get("level", "")))}</td>',
+            f'<td class="col-testId" title="{test_id}">{test_id}</td>',
+            cells[2],
         ]
 
     def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
+        verdict = getattr(report, "sockspec_verdict", None)
         req_id = dict(getattr(report, "user_properties", ())).get("requirement")
-        if req_id is None:
+        if verdict is None or req_id is None:  # a kit error: pytest's log is what explains it
+            data.insert(0, "<div class='sockspec-trace'>The kit failed here, so this case has no verdict:</div>")
             return
-        req = self.state.catalogue.get(str(req_id))
-        cites = ", ".join(
-            f'<a href="{escape(citation_url(c))}">{escape(citation_label(c))}</a>'
-            if citation_url(c)
-            else escape(citation_label(c))
-            for c in req.cite
-        )
-        lines = [f"<b>{escape(req.id)}</b> [{req.level}] {escape(req.statement)}<br>Source: {cites}"]
-        if req.accepts:
-            lines.append(f"Accepted variation: {escape(req.accepts)}")
-        message = getattr(report, "sockspec_message", "")
-        if message:
-            lines.append(f"{escape(getattr(report, 'sockspec_verdict', ''))}: {escape(message)}")
-        for check in getattr(report, "sockspec_checks", []):
-            lines.append(
-                f"{escape(check['check'])}: expected {escape(check['expected'])}; got {escape(check['actual'])}"
-            )
-        for item in getattr(report, "sockspec_facts", []):
-            lines.append(f"fact: {escape(str(item['label']))} = {escape(repr(item['value']))}")
-        for transcript in getattr(report, "sockspec_transcripts", []):
-            lines.append(f"<b>{escape(transcript['title'])}</b><pre>{escape(transcript['text'])}</pre>")
-        data.insert(0, "<div class='sockspec-case'>" + "<br>".join(lines) + "</div>\n")
+        data[:] = [case_detail(self.state.catalogue.get(str(req_id)), Verdict(verdict), report)]

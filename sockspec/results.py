@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from sockspec.coverage import Coverage, narrowing
 from sockspec.state import CaseResult, RunState
 from sockspec.verdicts import Verdict
 
@@ -27,10 +28,23 @@ class ResultCollector:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """An expectation whose requirement passed every case is stale: fail the run so the list stays honest."""
-        self.state.stale_expectations = stale_expectations(self.state)
-        if self.state.stale_expectations and session.exitstatus == pytest.ExitCode.OK:
+        """Settle the run before any report is written: its coverage and its stale expectations.
+
+        An expectation whose requirement passed every case is stale: it fails the run so the list stays honest.
+        """
+        state = self.state
+        state.stale_expectations = stale_expectations(state)
+        if state.stale_expectations and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        state.coverage = Coverage(
+            requirements=len(state.catalogue),
+            requirements_run=len({r.requirement.id for r in state.results}),
+            cases_selected=state.cases_selected,
+            cases_graded=len(state.results),
+            cases_deselected=state.cases_deselected,
+            selection=narrowing(session.config, state.spec_root, state.cases_deselected),
+            stopped=_stopped(session, graded=len(state.results), selected=state.cases_selected),
+        )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         verdict = getattr(report, "sockspec_verdict", None)
@@ -51,15 +65,34 @@ class ResultCollector:
         )
 
 
+def _stopped(session: pytest.Session, graded: int, selected: int) -> str:
+    """Why some selected spec cases have no verdict, or "" if none lacks one."""
+    if graded >= selected:
+        return ""
+    if session.exitstatus == pytest.ExitCode.INTERRUPTED:
+        return "interrupted"
+    if session.shouldfail or session.shouldstop:  # -x, --maxfail: pytest's own words
+        return str(session.shouldfail or session.shouldstop)
+    return "kit ERRORs"
+
+
 def stale_expectations(state: RunState) -> list[str]:
-    """Requirements the profile expects to fail that ran and failed no case."""
+    """Requirements the profile expects to fail that ran, every case of them, and failed none.
+
+    A requirement with a deselected case, or a run cut short, says nothing about the cases that did not run.
+    """
+    if len(state.results) < state.cases_selected:
+        return []
     ran: dict[str, set[Verdict]] = {}
     for result in state.results:
         ran.setdefault(result.requirement.id, set()).add(result.verdict)
     return sorted(
         req_id
         for req_id in state.implementation.expectations
-        if req_id in ran and Verdict.EXPECTED_FAIL not in ran[req_id] and any(v.met for v in ran[req_id])
+        if req_id in ran
+        and req_id not in state.deselected_requirements
+        and Verdict.EXPECTED_FAIL not in ran[req_id]
+        and any(v.met for v in ran[req_id])
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from sockspec.coverage import Coverage
 from sockspec.implementation import Implementation
 from sockspec.requirements import Catalogue, Requirement
 from sockspec.verdicts import Verdict
@@ -43,6 +44,13 @@ class RunState:
     results: list[CaseResult] = field(default_factory=list)
     #: Expected-to-fail requirements that passed every case (set at session end).
     stale_expectations: list[str] = field(default_factory=list)
+    #: Spec cases selected to run, and spec cases deselected (``-k``, ``--req``, ...), counted at collection.
+    cases_selected: int = 0
+    cases_deselected: int = 0
+    #: Requirements with at least one deselected case: whether their expectations hold is not known.
+    deselected_requirements: set[str] = field(default_factory=set)
+    #: What the run covered (set at session end, before any report is written).
+    coverage: Coverage | None = None
 
 
 STATE_KEY = pytest.StashKey[RunState]()

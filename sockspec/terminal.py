@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sockspec.coverage import standing
 from sockspec.requirements import SECTION_TITLES
 from sockspec.results import section_counts
 from sockspec.state import CaseResult, RunState
@@ -56,10 +57,7 @@ class TerminalSummary:
                 red=True,
                 bold=True,
             )
-        failed = sum(r.verdict == Verdict.FAIL for r in results)
-        if failed:
-            tr.write_line(
-                f"{self.state.implementation.name} does not conform: {failed} case(s) FAIL", red=True, bold=True
-            )
-        else:
-            tr.write_line(f"{self.state.implementation.name} conforms: no case FAILs", green=True, bold=True)
+        assert self.state.coverage is not None, "the summary is written after sockspec.results settled the run"
+        run = standing(self.state.implementation.name, results, self.state.stale_expectations, self.state.coverage)
+        colour = {Verdict.PASS: "green", Verdict.FAIL: "red", None: "yellow"}[run.colour_of]
+        tr.write_line(run.sentence, bold=True, **{colour: True})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sockspec.__main__ import main
-from sockspec.compare import build_matrix, load_report, render_markdown
+from sockspec.compare import build_matrix, load_report, render_html, render_markdown
 
 REQS = {
     "s05.a.one": {"section": 5, "level": "MUST", "surface": "api", "statement": "A is one", "cite": ["tutorial:5"]},
@@ -85,4 +85,36 @@ def test_a_real_run_writes_a_valid_report(specs_runner, tmp_path: Path) -> None:
     code, _, output = specs_runner("specs/api/test_s05_byte_order.py")
     assert code == 0, output
     report = load_report(tmp_path / "report.json")  # where specs_runner asks the run to write it
-    assert report.name == "reference" and report.conforms
+    assert report.name == "reference"
+    assert not report.complete and not report.conforms  # one spec file of eleven: partial, so no claim
+    assert report.coverage.startswith("partial, ") and report.coverage.endswith(" requirements run")
+
+
+def test_coverage_is_shown_and_format_1_partial_runs_do_not_conform(tmp_path: Path) -> None:
+    full = write(tmp_path, "full", [case("s05.a.one", "PASS"), case("s05.a.two", "PASS"), case("s11.b.three", "N/A")])
+    old = write(tmp_path, "old", [case("s05.a.one", "PASS")])  # format 1, said conforms after a -k run
+    partial = tmp_path / "new.json"
+    doc = json.loads(write(tmp_path, "new", [case("s05.a.one", "PASS")]).read_text())
+    doc.update(format=2, conforms=False, standing="new: no FAIL among 1 of 3 requirements run (partial: -k one)")
+    doc["coverage"] = {
+        "complete": False, "requirements": 3, "requirements_run": 1, "cases_selected": 1, "cases_graded": 1,
+        "cases_deselected": 2, "selection": ["-k one"], "stopped": "",
+    }  # fmt: skip
+    partial.write_text(json.dumps(doc))
+    reports = [load_report(p) for p in (full, old, partial)]
+    assert [(r.complete, r.conforms) for r in reports] == [(True, True), (False, False), (False, False)]
+    md = render_markdown(build_matrix(reports))
+    assert (
+        "| **coverage** | | complete, 3/3 requirements run | partial, 1/3 requirements run "
+        "| partial, 1/3 requirements run |" in md
+    )
+    page = render_html(build_matrix(reports))
+    assert "<span class='coverage partial' title='partial, 1/3 requirements run'>partial 1/3</span>" in page
+    assert "<span class='coverage complete' title='complete, 3/3 requirements run'>complete 3/3</span>" in page
+
+
+def test_a_format_2_report_without_coverage_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a", [])
+    path.write_text(json.dumps({**json.loads(path.read_text()), "format": 2}))
+    assert main(["compare", str(path)]) == 1
+    assert "'coverage' is a required property" in capsys.readouterr().err

@@ -113,15 +113,28 @@ def test_verdicts_and_exit_code(kit: pytest.Pytester) -> None:
         assert count in summary, summary
 
 
-def test_should_alone_conforms_unless_strict(kit: pytest.Pytester) -> None:
-    source = "import pytest\n@pytest.mark.req('s05.t.should')\ndef test_should():\n    assert False\n"
-    result, data = run(kit, source)
+SHOULD_BROKEN = """
+import pytest
+@pytest.mark.req('s05.t.should')
+def test_should():
+    assert False
+@pytest.mark.req('s05.t.must')
+def test_must():
+    pass
+@pytest.mark.req('s05.t.info')
+def test_info():
+    pass
+"""
+
+
+def test_broken_should_conforms_unless_strict(kit: pytest.Pytester) -> None:
+    result, data = run(kit, SHOULD_BROKEN)
     assert result.ret == 0 and data["conforms"] is True
-    result.stdout.fnmatch_lines(["*reference conforms*"])
-    kit.makepyfile(**{"specs/test_x.py": source})
+    result.stdout.fnmatch_lines(["reference conforms: no case FAILs, all 3 requirements run"])
+    kit.makepyfile(**{"specs/test_x.py": SHOULD_BROKEN})
     strict = kit.runpytest("specs", "-p", "no:html", "--strict", "--json-report", "strict.json")
     assert strict.ret == 1
-    assert verdicts(json.loads((kit.path / "strict.json").read_text())) == {"test_should": "FAIL"}
+    assert verdicts(json.loads((kit.path / "strict.json").read_text()))["test_should"] == "FAIL"
 
 
 def test_case_without_requirement_is_refused(kit: pytest.Pytester) -> None:
@@ -161,11 +174,18 @@ def test_req_option_selects_by_id(kit: pytest.Pytester) -> None:
     assert result.ret == 0
 
 
+def test_a_req_glob_that_matches_no_requirement_is_a_usage_error(kit: pytest.Pytester) -> None:
+    result, data = run(kit, SOURCE, "--req", "s99.*")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and data == {}
+    assert "--req 's99.*' matches no requirement of the catalogue" in result.stderr.str()
+
+
 def test_a_run_with_no_spec_case_keeps_the_last_report(kit: pytest.Pytester) -> None:
     (kit.path / "out.json").write_text('{"the": "last report"}')
-    result, data = run(kit, SOURCE, "--req", "s99.*")
+    result, data = run(kit, SOURCE, "--req", "s05.t.must", "-k", "info")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     assert data == {"the": "last report"}
-    result.stdout.fnmatch_lines(["sockspec: no spec case ran, so out.json was left as it was"])
+    result.stdout.fnmatch_lines(["sockspec: no spec case was selected, so no report was written (the last ones stay)"])
 
 
 def test_bad_impl_module_is_a_usage_error(kit: pytest.Pytester) -> None:

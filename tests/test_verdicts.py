@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sockspec import compare, grading, report_html
+from sockspec import compare, grading, html_summary, report_html
 from sockspec.requirements import LEVELS
 from sockspec.verdicts import WORST_FIRST, Verdict
 
@@ -45,11 +45,11 @@ def test_progress_letter_is_the_enums(verdict: Verdict) -> None:
 
 @pytest.mark.parametrize("verdict", list(Verdict))
 def test_html_report_and_matrix_use_the_enum_colours(verdict: Verdict) -> None:
-    assert f"color:{verdict.colour}" in report_html._verdict_html(verdict.value)
+    assert f"color:{verdict.colour}" in html_summary.verdict_cell(verdict.value)
     assert f"background:{verdict.tint};color:{verdict.colour}" in compare._cell_html(verdict, "x", 1)
 
 
 def test_html_modules_keep_no_colour_table_of_their_own() -> None:
-    for module in (compare, report_html):
+    for module in (compare, report_html, html_summary):
         tables = [name for name, value in vars(module).items() if isinstance(value, dict) and set(value) & set(Verdict)]
         assert not tables, f"{module.__name__} keeps its own verdict table: {tables}"
