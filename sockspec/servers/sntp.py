@@ -97,7 +97,7 @@ class KitSntpServer:
         self.setup = setup
         argv = reference_argv("sntp-server", "--port", "0", *setup.args())
         try:
-            self._proc: Spawned = spawn(argv, ready_timeout=ready_timeout, env=reference_env())
+            self._proc: Spawned = spawn(argv, ready_timeout=ready_timeout, transport="udp", env=reference_env())
         except IUTError as exc:  # the kit's own server: not the implementation's fault
             raise KitUsageError(f"the kit's SNTP server did not start ({setup.describe()}): {exc}") from exc
 
