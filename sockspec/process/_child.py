@@ -27,6 +27,7 @@ __all__ = ["Child", "Spawned", "spawn"]
 _POLL = 0.02
 #: Numbers a first line may name a port with ("127.0.0.1:40123", "port: 40123").
 _NUMBER = re.compile(rb"(?<![\d.])(\d{1,5})(?![\d.])")
+_HOST_PORT = re.compile(rb"[\w\]]:(\d{1,5})(?!\d)")
 
 
 class Child:
@@ -182,8 +183,10 @@ class Spawned(Child):
         """The first line so far (all of stdout if no newline came yet)."""
         return self.stdout.split(b"\n", 1)[0]
 
-    def _hinted(self) -> set[int]:
-        return {int(n) for n in _NUMBER.findall(self.banner) if 0 < int(n) < 65536}
+    def _hinted(self, ports: set[int]) -> set[int]:
+        """Of ``ports``, those the first line names: as ``HOST:PORT`` if any is, else as any number of its own."""
+        named = [{int(n) for n in pattern.findall(self.banner)} & ports for pattern in (_HOST_PORT, _NUMBER)]
+        return next((hint for hint in named if hint), set())
 
     def _await_port(self, timeout: float) -> list[Listening]:
         """The sockets of the one port the tree listens on (the hinted one among several); [] without /proc."""
@@ -194,7 +197,7 @@ class Spawned(Child):
             if found is None:
                 return []
             ports = {s.port for s in found}
-            chosen = ports if len(ports) == 1 else ports & self._hinted()
+            chosen = ports if len(ports) == 1 else self._hinted(ports)
             if len(chosen) == 1:
                 return [s for s in found if s.port in chosen]
             if not self.alive():
