@@ -35,8 +35,8 @@ class Child:
 
     Those lines announce the server in whatever form its spec documents (an
     address tuple, option states before the port), so the caller parses
-    ``first_lines`` itself; ``Spawned`` is the form the kit parses, ``HOST:PORT``
-    on the first line.  Both output streams are collected on threads for the
+    ``first_lines`` itself (``ready_lines=0`` waits for none: ``Spawned``
+    waits for the kernel instead).  Both output streams are collected on threads for the
     whole life of the child, so specs can wait for later lines (``wait_for``)
     and read stderr.
     """

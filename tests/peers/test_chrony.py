@@ -27,13 +27,17 @@ WRONG_BY = re.compile(r"System clock wrong by (-?[0-9.]+) seconds")
 
 @pytest.fixture
 def chronyd_server() -> Iterator[Spawned]:
-    with spawn([sys.executable, str(ROOT / "examples/chrony/sockspec-chrony"), "sntp-server"], ready_timeout=6) as srv:
+    with spawn(
+        [sys.executable, str(ROOT / "examples/chrony/sockspec-chrony"), "sntp-server"], ready_timeout=6, transport="udp"
+    ) as srv:
         yield srv
 
 
 @pytest.mark.parametrize("offset", [0, 3600])
 def test_chronyd_client_measures_the_reference_server(offset: int) -> None:
-    with spawn([*REFERENCE, "sntp-server", "--port", "0", "--offset", str(offset)], ready_timeout=5) as server:
+    with spawn(
+        [*REFERENCE, "sntp-server", "--port", "0", "--offset", str(offset)], ready_timeout=5, transport="udp"
+    ) as server:
         assert CHRONYD is not None
         done = run([CHRONYD, "-Q", "-t", "5", f"server 127.0.0.1 port {server.port} iburst maxsamples 1"], timeout=10)
     log = done.stdout.decode() + done.stderr.decode()
