@@ -44,7 +44,7 @@ class Report:
 
     @property
     def coverage(self) -> str:
-        """"complete" or "partial", with the requirements run."""
+        """ "complete" or "partial", with the requirements run."""
         run, total = self.ran
         return f"{'complete' if self.complete else 'partial'}, {run}/{total} requirements run"
 

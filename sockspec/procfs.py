@@ -1,26 +1,31 @@
-"""The kit's reader of Linux ``/proc``: CPU time of a process group, states of TCP sockets.
+"""The kit's reader of Linux ``/proc``: CPU time of a process group, states of TCP sockets, listening sockets.
 
 The bench and the specs ask the same questions of the kernel (how much CPU
-did a server use, is a connection on a port in TIME_WAIT), so the answers
-are read in one place.  Where ``/proc`` is missing every function answers
+did a server use, is a connection on a port in TIME_WAIT, which ports does a
+server under test listen on), so the answers are read in one place.  Where ``/proc`` is missing every function answers
 "nothing seen" (zero, empty, or None), and the caller decides what that means.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "TCP_TIME_WAIT",
     "TICKS",
+    "Listening",
     "await_tcp_state",
     "group_cpu_seconds",
     "group_pids",
+    "listening_sockets",
     "process_cpu_seconds",
     "stat_fields",
     "tcp_states",
+    "tree_pids",
 ]
 
 #: Clock ticks per second, the unit of the CPU times in /proc/PID/stat.
@@ -88,3 +93,114 @@ def await_tcp_state(port: int, state: str, wait: float) -> list[str] | None:
         if states is None or state in states or time.monotonic() > deadline:
             return states
         time.sleep(0.01)
+
+
+#: The state a socket waits in for connections (TCP) or datagrams (an unconnected UDP socket), include/net/tcp_states.h.
+_WAITING_STATE = {"tcp": "0A", "udp": "07"}
+
+
+@dataclass(frozen=True)
+class Listening:
+    """A socket a process tree waits on: ``transport`` is "tcp" (LISTEN) or "udp" (bound, unconnected)."""
+
+    transport: str
+    host: str
+    port: int
+
+
+def _children(pid: int) -> list[int] | None:
+    """The children of ``pid`` from /proc/PID/task/*/children; None where the kernel lacks that file."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found.extend(int(child) for child in f.read().split())
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{task}"):
+                continue  # the thread ended
+            return None
+        except OSError:
+            continue
+    return found
+
+
+def _children_by_scan() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            fields = stat_fields(int(name))
+            # fields[1] is the parent pid (field 4).
+            if fields is not None and len(fields) > 1:
+                children.setdefault(int(fields[1]), []).append(int(name))
+    return children
+
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and its live descendants, so a wrapper script's child counts as the server.
+
+    The kernel's list of each task's children is cheap to read; without it,
+    every process's parent is read from /proc/PID/stat.
+    """
+    scanned: dict[int, list[int]] | None = None
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        children = _children(current)
+        if children is None:
+            scanned = _children_by_scan() if scanned is None else scanned
+            children = scanned.get(current, [])
+        todo.extend(children)
+    return found
+
+
+def _socket_inodes(pids: list[int]) -> set[str]:
+    inodes = set()
+    for pid in pids:
+        try:
+            names = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for name in names:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{name}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    return inodes
+
+
+def _host(hex_address: str) -> str:
+    """An address of /proc/net/{tcp,udp}{,6}: 32-bit words in host byte order, as hex."""
+    raw = b"".join(int(hex_address[i : i + 8], 16).to_bytes(4, "little") for i in range(0, len(hex_address), 8))
+    return str(ipaddress.ip_address(raw))
+
+
+def listening_sockets(pid: int) -> list[Listening] | None:
+    """The sockets ``pid`` and its descendants listen on (TCP) or wait for datagrams on (UDP); None without /proc.
+
+    The answer comes from the kernel, not from anything the program printed:
+    the socket inodes in ``/proc/PID/fd`` looked up in ``/proc/net/tcp``,
+    ``tcp6``, ``udp`` and ``udp6``.
+    """
+    if not Path(f"/proc/{pid}/fd").is_dir():
+        return None
+    inodes = _socket_inodes(tree_pids(pid))
+    found: list[Listening] = []
+    for transport, state in _WAITING_STATE.items():
+        for table in (transport, transport + "6"):
+            try:
+                rows = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for fields in (row.split() for row in rows):
+                # local address, remote address, state, ..., inode (fields 1, 2, 3, 9)
+                if len(fields) > 9 and fields[3] == state and fields[9] in inodes:
+                    host, port = fields[1].rsplit(":", 1)
+                    found.append(Listening(transport, _host(host), int(port, 16)))
+    return sorted(set(found), key=lambda s: (s.transport, s.port, s.host))

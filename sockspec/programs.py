@@ -53,6 +53,6 @@ class Programs:
         attach(f"{recipe} (exit {done.returncode})", done.describe())
         return done
 
-    def spawn(self, recipe: str, *args: str, env: Mapping[str, str] | None = None) -> Spawned:
-        """Start a server recipe and wait for the line that names its address."""
-        return spawn(self.argv(recipe, *args), ready_timeout=self.timeout, env=env)
+    def spawn(self, recipe: str, *args: str, transport: str = "tcp", env: Mapping[str, str] | None = None) -> Spawned:
+        """Start a server recipe and wait until it listens on a ``transport`` port (docs/programs.md)."""
+        return spawn(self.argv(recipe, *args), ready_timeout=self.timeout, transport=transport, env=env)

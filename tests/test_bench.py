@@ -111,7 +111,7 @@ def test_implementation_that_does_not_start(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err.strip().splitlines()
     assert code == EXIT_IMPLEMENTATION
     assert err[-1].startswith("bench: implementation ")
-    assert "exited with status 5 before printing its address" in err[-1]
+    assert "exited with status 5 before it listened" in err[-1]
     assert "Traceback" not in "\n".join(err)
 
 

@@ -61,10 +61,10 @@ class Running(Protocol):
 
 
 class _Spawned:
-    """A server that prints HOST:PORT as its first line (sockspec.process.spawn)."""
+    """A server started on port 0, ready once it listens on a ``transport`` port (sockspec.process.spawn)."""
 
-    def __init__(self, argv: Sequence[str]) -> None:
-        self._child = spawn(argv, ready_timeout=READY_TIMEOUT)
+    def __init__(self, argv: Sequence[str], transport: str = "tcp") -> None:
+        self._child = spawn(argv, ready_timeout=READY_TIMEOUT, transport=transport)
         self.port = self._child.port
         self.pgid = self._child.proc.pid
 
@@ -96,8 +96,8 @@ class ServerSpec:
         return server
 
 
-def _spawned(argv: tuple[str, ...]) -> Callable[[], Running]:
-    return lambda: _Spawned(argv)
+def _spawned(argv: tuple[str, ...], transport: str = "tcp") -> Callable[[], Running]:
+    return lambda: _Spawned(argv, transport)
 
 
 def _python_baseline(kind: str) -> tuple[str, ...]:
@@ -149,7 +149,8 @@ def _echo_baseline(name: str, workdir: Path) -> ServerSpec:
 def implementation_spec(impl: Implementation, recipe: str, extra: Sequence[str]) -> ServerSpec:
     argv = (*impl.programs, recipe, "--port", "0", *extra)
     name = f"{impl.name}-iut" if impl.name in (*ECHO_BASELINES, *SNTP_BASELINES) else impl.name
-    return ServerSpec(name, "implementation", argv, f"{impl.name} {recipe}", _spawned(argv))
+    transport = "udp" if recipe == "sntp-server" else "tcp"
+    return ServerSpec(name, "implementation", argv, f"{impl.name} {recipe}", _spawned(argv, transport))
 
 
 def echo_servers(

@@ -1,20 +1,33 @@
-"""Long-running children (servers under test): started, awaited until ready, read while they run."""
+"""Long-running children (servers under test): started, awaited until ready, read while they run.
+
+Ready means what the kernel says, not what the child printed: a server's
+port is read from the sockets its process tree listens on
+(``sockspec.procfs.listening_sockets``), so a server that prints before it
+calls ``listen()``, or prints its address in its own words, is judged like
+any other (docs/programs.md, "Servers announce their address").
+"""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Sequence
 from typing import Self
 
 from sockspec.errors import IUTCrashed, IUTTimeout
+from sockspec.procfs import Listening, listening_sockets
 
 from ._group import Env, kill_group, start
 from ._pipes import PipeReader
 
 __all__ = ["Child", "Spawned", "spawn"]
 
-_ADDRESS = re.compile(rb"(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d{1,5})\b")
+#: How often a child's sockets are read while the kit waits for it to listen.
+_POLL = 0.02
+#: Numbers a first line may name a port with ("127.0.0.1:40123", "port: 40123").
+_NUMBER = re.compile(rb"(?<![\d.])(\d{1,5})(?![\d.])")
+_HOST_PORT = re.compile(rb"[\w\]]:(\d{1,5})(?!\d)")
 
 
 class Child:
@@ -22,8 +35,8 @@ class Child:
 
     Those lines announce the server in whatever form its spec documents (an
     address tuple, option states before the port), so the caller parses
-    ``first_lines`` itself; ``Spawned`` is the form the kit parses, ``HOST:PORT``
-    on the first line.  Both output streams are collected on threads for the
+    ``first_lines`` itself (``ready_lines=0`` waits for none: ``Spawned``
+    waits for the kernel instead).  Both output streams are collected on threads for the
     whole life of the child, so specs can wait for later lines (``wait_for``)
     and read stderr.
     """
@@ -42,7 +55,7 @@ class Child:
         self.out = PipeReader(self.proc.stdout)
         self.err = PipeReader(self.proc.stderr)
         try:
-            self.first_lines = self._await_lines(ready_lines, ready_timeout)
+            self.first_lines = self._await_lines(ready_lines, ready_timeout) if ready_lines else []
         except BaseException:
             self.stop()
             raise
@@ -62,6 +75,27 @@ class Child:
                 stderr=self.stderr_text(),
             )
         raise IUTTimeout(f"{command!r} did not print {what} within {timeout:g} s{printed}", stderr=self.stderr_text())
+
+    def await_listening(self, transport: str, timeout: float, port: int | None = None) -> list[Listening] | None:
+        """The child's ``transport`` sockets once it listens (on ``port``, if given); [] if it did not in time.
+
+        None where ``/proc`` cannot tell (the caller then tries the port
+        itself).  Waiting ends early if the child exits.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            sockets = listening_sockets(self.proc.pid)
+            if sockets is None:
+                return None
+            found = [s for s in sockets if s.transport == transport and s.port and port in (None, s.port)]
+            if found or not self.alive() or time.monotonic() > deadline:
+                return found
+            time.sleep(_POLL)
+
+    def first_line(self, timeout: float) -> str | None:
+        """The first stdout line, decoded and right-stripped, once printed; None if it is not within ``timeout``."""
+        match = self.out.wait_for(re.compile(rb"\A[^\n]*\n"), timeout)
+        return match.group(0).decode("utf-8", "replace").rstrip() if match else None
 
     def wait_for(self, pattern: bytes, timeout: float, start: int = 0) -> re.Match[bytes] | None:
         """Wait until stdout matches the regex ``pattern``; None if it never does in time."""
@@ -123,25 +157,83 @@ class Child:
 
 
 class Spawned(Child):
-    """A long-running child whose first stdout line names its address as ``HOST:PORT``.
+    """A server started with ``--port 0``, ready once its process tree listens on a ``transport`` port.
 
-    The kit reads ``port`` from that line, which is how port 0 works with
-    programs in any language.
+    ``port`` is the port the kernel shows the tree listening on (TCP) or
+    bound to (UDP).  The first line is only a hint: where the tree listens on
+    several ports, the one that line names is taken.  Without ``/proc`` the
+    first line is all there is, and its ``HOST:PORT`` (or a lone number) is
+    the port.
     """
 
-    def __init__(self, argv: Sequence[str], *, ready_timeout: float, env: Env | None = None) -> None:
-        super().__init__(argv, ready_timeout=ready_timeout, env=env)
-        self.banner = self.stdout.split(b"\n", 1)[0]
-        match = _ADDRESS.search(self.banner)
-        if match is None:
+    def __init__(
+        self, argv: Sequence[str], *, ready_timeout: float, transport: str = "tcp", env: Env | None = None
+    ) -> None:
+        super().__init__(argv, ready_timeout=ready_timeout, ready_lines=0, env=env)
+        self.transport = transport
+        try:
+            self.listening = self._await_port(ready_timeout)
+        except BaseException:
+            self.stop()
+            raise
+        self.port = self.listening[0].port if self.listening else self._port_from_line(ready_timeout)
+
+    @property
+    def banner(self) -> bytes:
+        """The first line so far (all of stdout if no newline came yet)."""
+        return self.stdout.split(b"\n", 1)[0]
+
+    def _hinted(self, ports: set[int]) -> set[int]:
+        """Of ``ports``, those the first line names: as ``HOST:PORT`` if any is, else as any number of its own."""
+        named = [{int(n) for n in pattern.findall(self.banner)} & ports for pattern in (_HOST_PORT, _NUMBER)]
+        return next((hint for hint in named if hint), set())
+
+    def _await_port(self, timeout: float) -> list[Listening]:
+        """The sockets of the one port the tree listens on (the hinted one among several); [] without /proc."""
+        command = " ".join(self.argv)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.await_listening(self.transport, max(0.0, deadline - time.monotonic()))
+            if found is None:
+                return []
+            ports = {s.port for s in found}
+            chosen = ports if len(ports) == 1 else self._hinted(ports)
+            if len(chosen) == 1:
+                return [s for s in found if s.port in chosen]
+            if not self.alive():
+                self.proc.wait(1)
+                raise IUTCrashed(
+                    f"{command!r} exited with status {self.proc.returncode} before it listened on a "
+                    f"{self.transport.upper()} port",
+                    stderr=self.stderr_text(),
+                )
+            if time.monotonic() > deadline:
+                if not ports:
+                    raise IUTTimeout(
+                        f"{command!r} did not listen within {timeout:g} s (no {self.transport.upper()} socket of its "
+                        "process tree waits for clients)",
+                        stderr=self.stderr_text(),
+                    )
+                raise IUTTimeout(
+                    f"{command!r} listens on {self.transport.upper()} ports {sorted(ports)} and its first line "
+                    f"{self.banner!r} names none of them",
+                    stderr=self.stderr_text(),
+                )
+            time.sleep(_POLL)
+
+    def _port_from_line(self, timeout: float) -> int:
+        """Where /proc cannot tell: the port the first line names."""
+        line = self._await_lines(1, timeout)[0].encode()
+        numbers = [int(n) for n in _NUMBER.findall(line) if 0 < int(n) < 65536]
+        if not numbers:
             self.stop()
             raise IUTCrashed(
-                f"{' '.join(argv)!r} printed {self.banner!r} as its first line; "
-                "expected a line containing HOST:PORT (e.g. 'listening on 127.0.0.1:40123')"
+                f"{' '.join(self.argv)!r} printed {line!r} as its first line, and this platform has no /proc "
+                "to find its port: print the port on the first line (e.g. 'listening on 127.0.0.1:40123')"
             )
-        self.port = int(match.group(1))
+        return numbers[-1]
 
 
-def spawn(argv: Sequence[str], *, ready_timeout: float, env: Env | None = None) -> Spawned:
-    """Start a server program and wait until it prints its address."""
-    return Spawned(argv, ready_timeout=ready_timeout, env=env)
+def spawn(argv: Sequence[str], *, ready_timeout: float, transport: str = "tcp", env: Env | None = None) -> Spawned:
+    """Start a server program and wait until it listens on a ``transport`` port."""
+    return Spawned(argv, ready_timeout=ready_timeout, transport=transport, env=env)

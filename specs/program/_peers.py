@@ -128,6 +128,18 @@ def connect(port: int, timeout: float = PEER_TIMEOUT, *, host: str = LOOPBACK) -
     return sock
 
 
+def connect_within(port: int, wait: float, timeout: float = PEER_TIMEOUT) -> stdlib.socket:
+    """:func:`connect`, retried while the port refuses, for up to ``wait`` seconds (a server may print, then listen)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return connect(port, timeout)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def exchange(
     port: int, data: bytes, *, half_close: bool = False, timeout: float = ECHO_TIMEOUT, host: str = LOOPBACK
 ) -> Echoed:

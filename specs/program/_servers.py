@@ -3,7 +3,9 @@
 A server spec starts the IUT's recipe, talks to it with the specs' own
 peers (``specs.program._peers``) and stops it at teardown, killing it and
 its process group if it does not stop when asked.  On a failure, the
-server's command and output go with the case (:func:`evidence`).
+server's command and output go with the case (:func:`evidence`).  A server
+is ready once the kernel shows it listening (``sockspec.process.Spawned``),
+whatever it printed and whenever it printed it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sockspec import not_applicable
+from sockspec import expect_that, not_applicable
 from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
+from sockspec.errors import IUTCrashed, IUTError, IUTTimeout
 from sockspec.process import Child, Spawned
 from sockspec.programs import Programs
 
@@ -23,15 +26,37 @@ SERVER_WAIT = 3.0
 
 
 class Started(Child):
-    """A server recipe that announced itself with its first ``lines`` lines, stopped within ``SERVER_WAIT``.
+    """A server recipe that printed its first ``lines`` lines, stopped within ``SERVER_WAIT``.
 
-    ``Programs.spawn`` wants ``HOST:PORT`` on the first line; the tutorial's
-    servers print ``('127.0.0.1', N)`` (socket-modes) or option states before
-    the port (reuse-server), so these specs parse ``first_lines`` themselves.
+    Those lines are documented facts its own specs judge (socket-modes'
+    ``('127.0.0.1', N)``, reuse-server's option states), so the specs parse
+    ``first_lines`` themselves.  A server may print them before it calls
+    ``listen()``: the start also waits, up to ``ready_timeout``, until the
+    kernel shows a TCP socket of it listening (``listening`` is what it
+    found: [] if none, None where ``/proc`` cannot tell), and a spec that
+    needs the socket judges that with :meth:`expect_listening`.
     """
 
     def __init__(self, argv: Sequence[str], *, lines: int, ready_timeout: float) -> None:
         super().__init__(argv, ready_timeout=ready_timeout, ready_lines=lines)
+        self.ready_timeout = ready_timeout
+        self.listening = self.await_listening("tcp", ready_timeout)
+
+    def expect_listening(self, port: int) -> None:
+        """FAIL unless the server listens on ``port`` (where ``/proc`` cannot tell, the connection will)."""
+        __tracebackhide__ = True
+        if self.listening is None:
+            return
+        # An empty list means the start already waited the whole ready_timeout.
+        found = self.listening and self.await_listening("tcp", self.ready_timeout, port)
+        if found is not None:
+            expect_that(
+                f"a TCP socket of the server listening on port {port}",
+                bool(found),
+                expected=f"listening within {self.ready_timeout:g} s",
+                actual=f"did not listen within {self.ready_timeout:g} s; it listens on "
+                f"{[s.port for s in self.listening or []] or 'no TCP port'}",
+            )
 
     def stop_with(self, signum: int, timeout: float = SERVER_WAIT) -> int:
         return super().stop_with(signum, timeout)
@@ -52,17 +77,30 @@ def require_proc_stat(pid: int) -> None:
 class ServerUnderTest:
     """One server recipe of the IUT, started on first use and again if it died; stopped at teardown."""
 
-    def __init__(self, programs: Programs, recipe: str, *args: str) -> None:
+    def __init__(self, programs: Programs, recipe: str, *args: str, transport: str = "tcp") -> None:
         self.programs = programs
         self.recipe = recipe
         self.args = args
+        self.transport = transport
         self._proc: Spawned | None = None
+        self._failed: IUTError | None = None
 
     def get(self) -> Spawned:
-        """The running server (``IUTCrashed``/``IUTTimeout`` if it will not start: a FAIL)."""
+        """The running server (``IUTCrashed``/``IUTTimeout`` if it will not start: a FAIL).
+
+        A server that would not start is not started again for the module's
+        later cases: each fails at once with the same message.
+        """
+        if self._failed is not None:
+            again = IUTTimeout if isinstance(self._failed, IUTTimeout) else IUTCrashed
+            raise again(f"{self._failed} (when started for an earlier case)", stderr=self._failed.stderr)
         if self._proc is None or not self._proc.alive():
             self.stop()
-            self._proc = self.programs.spawn(self.recipe, *self.args)
+            try:
+                self._proc = self.programs.spawn(self.recipe, *self.args, transport=self.transport)
+            except IUTError as exc:
+                self._failed = exc
+                raise
         return self._proc
 
     def address(self) -> tuple[str, int]:
@@ -100,7 +138,7 @@ class SntpServersUnderTest:
     def get(self, offset: float = 0) -> ServerUnderTest:
         if offset not in self._servers:
             args = ("--port", "0") + ((f"--offset={float(offset)!r}",) if offset else ())
-            self._servers[offset] = ServerUnderTest(self.programs, "sntp-server", *args)
+            self._servers[offset] = ServerUnderTest(self.programs, "sntp-server", *args, transport="udp")
         return self._servers[offset]
 
     def stop(self) -> None:

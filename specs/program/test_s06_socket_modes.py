@@ -2,8 +2,9 @@
 
 Strategy: one server, started once for the module, answers the questions
 that do not stop it: its first line, whether the printed port accepts a
-connection, and how much CPU it uses while it waits (user plus system time
-of its whole process group, from /proc, over a short window).  Each stop
+connection once the kernel shows it listening (it may print first), and
+how much CPU it uses while it waits (user plus system time of its whole
+process group, from /proc, over a short window).  Each stop
 signal gets a server of its own.
 """
 
@@ -20,7 +21,7 @@ from sockspec import expect_that, params
 from sockspec.procfs import group_cpu_seconds
 from sockspec.vectors import active_catalogue
 from specs.program._checks import expect_lines, expect_no_traceback, template_regex
-from specs.program._peers import connect
+from specs.program._peers import connect_within
 from specs.program._servers import SERVER_WAIT, Started, attach_server, require_proc_stat
 
 BANNER = active_catalogue().vectors("s06.socket_modes.banner")[0]
@@ -55,8 +56,10 @@ def test_socket_modes_listening(trivial):
     port = _printed_port(trivial)
     expect_that("port printed by socket-modes", port is not None, expected="a port number", actual=trivial.first_lines)
     expect_that("socket-modes still running", trivial.alive(), expected="running", actual=trivial.proc.poll())
+    assert port is not None
+    trivial.expect_listening(port)
     try:
-        with connect(port):
+        with connect_within(port, SERVER_WAIT):
             outcome = "connected"
     except OSError as exc:
         outcome = f"{type(exc).__name__}: {exc}"

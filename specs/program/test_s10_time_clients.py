@@ -140,7 +140,6 @@ def test_invalid_reply(sntp_clients, case):
 def test_silent_server_times_out(sntp_clients, case):
     recipe, run = failed_run(sntp_clients, case)
     expect = case["expect"]
-    expect_output_matching(recipe, run.done, expect["message"])
     expect_duration(f"{recipe} --timeout {case['input']['timeout']:g}", run.elapsed, expect["min"], expect["max"])
 
 
@@ -154,4 +153,3 @@ def test_exit_codes(sntp_clients, request, case):
     recipe = recipe_of(case)
     run = sntp_clients.run(recipe, case["input"], sandbox=sandbox_for(request, case))
     expect_exit(recipe, run.done, case["expect"]["exit_code"])
-    expect_output_matching(recipe, run.done, case["expect"]["message"])

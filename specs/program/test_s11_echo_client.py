@@ -25,7 +25,6 @@ from specs.program._checks import (
     expect_exit,
     expect_failure_exit,
     expect_no_line,
-    expect_output_matching,
 )
 
 #: The reference's line, and the tutorial's ("data received from the server").
@@ -82,7 +81,6 @@ def test_silent_server_times_out(echo_clients, case):
     expect = case["expect"]
     expect_failure_exit("echo-client", run.done)
     expect_no_line("echo-client", run.done, RECEIVED, "'Received' line")
-    expect_output_matching("echo-client", run.done, expect["message"])
     expect_duration(f"echo-client --timeout {case['input']['timeout']:g}", run.elapsed, expect["min"], expect["max"])
 
 
@@ -104,4 +102,3 @@ def test_unresolvable_host(echo_clients, resolver_sandbox, case):
 def test_exit_codes(echo_clients, request, case):
     run = echo_clients.run(case["input"], sandbox=sandbox_for(request, case))
     expect_exit("echo-client", run.done, case["expect"]["exit_code"])
-    expect_output_matching("echo-client", run.done, case["expect"]["message"])

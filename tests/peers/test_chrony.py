@@ -29,7 +29,9 @@ WRONG_BY = re.compile(r"System clock wrong by (-?[0-9.]+) seconds")
 
 @pytest.fixture
 def chronyd_server() -> Iterator[Spawned]:
-    with spawn([sys.executable, str(ROOT / "examples/chrony/sockspec-chrony"), "sntp-server"], ready_timeout=6) as srv:
+    with spawn(
+        [sys.executable, str(ROOT / "examples/chrony/sockspec-chrony"), "sntp-server"], ready_timeout=6, transport="udp"
+    ) as srv:
         yield srv
 
 
@@ -43,7 +45,9 @@ def _chronyd_measures(port: int) -> tuple[str, re.Match[str] | None]:
 
 @pytest.mark.parametrize("offset", [0, 3600])
 def test_chronyd_client_measures_the_reference_server(offset: int) -> None:
-    with spawn([*REFERENCE, "sntp-server", "--port", "0", "--offset", str(offset)], ready_timeout=5) as server:
+    with spawn(
+        [*REFERENCE, "sntp-server", "--port", "0", "--offset", str(offset)], ready_timeout=5, transport="udp"
+    ) as server:
         log, match = _chronyd_measures(server.port)
     assert match is not None, log
     assert abs(float(match.group(1)) - offset) < 0.5, log
