@@ -181,26 +181,40 @@ def _host(hex_address: str) -> str:
     return str(ipaddress.ip_address(raw))
 
 
+def _one_per_netns(pids: list[int]) -> list[int]:
+    """One process of ``pids`` per network namespace they are in (a process that vanished is left out)."""
+    chosen: dict[str, int] = {}
+    for proc in pids:
+        try:
+            chosen.setdefault(os.readlink(f"/proc/{proc}/ns/net"), proc)
+        except OSError:
+            continue
+    return list(chosen.values())
+
+
 def listening_sockets(pid: int) -> list[Listening] | None:
     """The sockets ``pid`` and its descendants listen on (TCP) or wait for datagrams on (UDP); None without /proc.
 
     The answer comes from the kernel, not from anything the program printed:
-    the socket inodes in ``/proc/PID/fd`` looked up in ``/proc/net/tcp``,
-    ``tcp6``, ``udp`` and ``udp6``.
+    the socket inodes in ``/proc/PID/fd`` looked up in ``/proc/PID/net/tcp``,
+    ``tcp6``, ``udp`` and ``udp6``, read once per network namespace of the
+    tree, so a server started in a namespace of its own is found too.
     """
     if not Path(f"/proc/{pid}/fd").is_dir():
         return None
-    inodes = _socket_inodes(tree_pids(pid))
+    pids = tree_pids(pid)
+    inodes = _socket_inodes(pids)
     found: list[Listening] = []
-    for transport, state in _WAITING_STATE.items():
-        for table in (transport, transport + "6"):
-            try:
-                rows = Path(f"/proc/net/{table}").read_text().splitlines()[1:]
-            except OSError:
-                continue
-            for fields in (row.split() for row in rows):
-                # local address, remote address, state, ..., inode (fields 1, 2, 3, 9)
-                if len(fields) > 9 and fields[3] == state and fields[9] in inodes:
-                    host, port = fields[1].rsplit(":", 1)
-                    found.append(Listening(transport, _host(host), int(port, 16)))
+    for proc in _one_per_netns(pids):
+        for transport, state in _WAITING_STATE.items():
+            for table in (transport, transport + "6"):
+                try:
+                    rows = Path(f"/proc/{proc}/net/{table}").read_text().splitlines()[1:]
+                except OSError:
+                    continue
+                for fields in (row.split() for row in rows):
+                    # local address, remote address, state, ..., inode (fields 1, 2, 3, 9)
+                    if len(fields) > 9 and fields[3] == state and fields[9] in inodes:
+                        host, port = fields[1].rsplit(":", 1)
+                        found.append(Listening(transport, _host(host), int(port, 16)))
     return sorted(set(found), key=lambda s: (s.transport, s.port, s.host))

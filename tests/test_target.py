@@ -103,7 +103,8 @@ def veth_pair() -> Iterator[Pair]:
 
 def _reference_server(pair: Pair, recipe: str) -> Spawned:
     argv = [sys.executable, "-m", "sockspec_reference", recipe, "--host", SERVER_ADDRESS, "--port", "0"]
-    return spawn([*pair.exec_in(pair.server), *argv], ready_timeout=10)
+    transport = "udp" if recipe == "sntp-server" else "tcp"
+    return spawn([*pair.exec_in(pair.server), *argv], ready_timeout=10, transport=transport)
 
 
 def _verdicts(data: dict, prefix: str) -> dict[str, set[str]]:
