@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from sockspec import vectors
+from sockspec import preflight, vectors
 from sockspec.errors import KitUsageError
-from sockspec.profiles import resolve_implementation
+from sockspec.profiles import check_names, resolve_implementation
 from sockspec.report_json import JsonReport
 from sockspec.requirements import Catalogue
 from sockspec.results import ResultCollector
@@ -41,13 +41,19 @@ def _data_dir(config: pytest.Config) -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     try:
         impl = resolve_implementation(
-            config.getoption("impl"), config.getoption("impl_module"), config.getoption("impl_cmd")
+            config.getoption("impl"),
+            config.getoption("impl_module"),
+            config.getoption("impl_cmd"),
+            config.getoption("recipes"),
         )
-        if not impl.api_command:
+        if not impl.api_command and "api" not in impl.lacks:
             impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)
+        check_names(impl, catalogue)
         performance = _performance(config, impl.name)
+        if _runs_cases(config):
+            preflight.check(impl, timeout=config.getoption("io_timeout"))
     except KitUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = RunState(
@@ -75,6 +81,12 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.htmlpath = str(Path(config.getoption("report_dir")) / f"{impl.name}.html")
             config.option.self_contained_html = True
         manager.register(HtmlReportHooks(state, performance), "sockspec-html")
+
+
+def _runs_cases(config: pytest.Config) -> bool:
+    """Whether this process is about to run cases: not an xdist worker (the controller checked), not --help."""
+    worker = getattr(config, "workerinput", None) is not None
+    return not (worker or config.getoption("help") or config.getoption("collectonly"))
 
 
 def _performance(config: pytest.Config, implementation: str) -> dict[str, Any] | None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sockspec.errors import KitUsageError
+from sockspec.implementation import RECIPES
 from sockspec.profiles import resolve_implementation
 
 pytest_plugins = ["pytester"]
@@ -227,7 +229,10 @@ def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
             'name = "x"\n[programs]\nlacks = ["api"]\n',
             "bad.toml: /programs: Additional properties are not allowed ('lacks'",
         ),
-        ('name = "x"\n[programs]\nonly = ["echo-srv"]\n', "[programs] only must list recipes from"),
+        (
+            'name = "x"\n[programs]\nonly = ["echo-srv"]\n',
+            "only: unknown recipe 'echo-srv'; did you mean 'echo-server'?",
+        ),
         (
             'name = "x"\n[expectations]\n"s05.t.must" = {}\n',
             "bad.toml: /expectations/s05.t.must: 'reason' is a required property",
@@ -280,6 +285,21 @@ def test_shorthand_names_join_profile_module_and_command(scripts: Path) -> None:
         "reference+my.mod+naive.py"
     )
     assert resolve_implementation(None, "my.mod", None).name == "my.mod"
+
+
+def test_only_a_named_api_provider_is_judged() -> None:
+    assert "api" in resolve_implementation(None, None, "./x").lacks  # --impl-cmd alone: programs only
+    assert "api" not in resolve_implementation(None, "socket", "./x").lacks
+    assert "api" not in resolve_implementation("reference", None, "./x").lacks  # the profile names one
+
+
+def test_recipes_replace_what_the_profile_says_the_programs_provide() -> None:
+    impl = resolve_implementation("node", None, "./x", "echo-server")
+    assert {lack for lack in impl.lacks if lack.startswith("program:")} == {
+        f"program:{recipe}" for recipe in RECIPES if recipe != "echo-server"
+    }
+    with pytest.raises(KitUsageError, match=r"^--recipes says which recipes the --impl-cmd command provides"):
+        resolve_implementation("node", None, None, "echo-server")
 
 
 def test_shorthand_name_is_capped() -> None:
