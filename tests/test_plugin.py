@@ -221,6 +221,16 @@ def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
     assert result.ret == 0
 
 
+def test_a_declared_lack_of_one_function_makes_its_cases_unsupported(kit: pytest.Pytester) -> None:
+    (kit.path / "lacks.toml").write_text('name = "lacks"\nlacks = ["api.htonl"]\n[programs]\nonly = []\n')
+    source = "import pytest\n@pytest.mark.req('s05.t.must')\ndef test_htonl(api):\n    api.htonl(1)\n"
+    source += "@pytest.mark.req('s05.t.must')\ndef test_htons(api):\n    api.htons(1)\n"
+    result, data = run(kit, source, "--impl", "lacks.toml")
+    assert verdicts(data) == {"test_htonl": "UNSUPPORTED", "test_htons": "PASS"} and result.ret == 0
+    lacked = next(c for c in data["cases"] if c["verdict"] == "UNSUPPORTED")
+    assert lacked["message"] == "the implementation declares no support for 'api.htonl'"
+
+
 @pytest.mark.parametrize(
     ("profile", "message"),
     [
