@@ -204,6 +204,15 @@ def test_expectation_turns_failures_into_expected_fail(kit: pytest.Pytester) -> 
     assert "known bug (https://example.invalid/bug/1)" in expected_fail["message"]
 
 
+def test_a_kit_usage_error_in_a_case_is_never_an_expected_fail(kit: pytest.Pytester) -> None:
+    (kit.path / "fake.toml").write_text(PROFILE % "s05.t.must")
+    source = "import pytest\nfrom sockspec.errors import KitUsageError\n@pytest.mark.req('s05.t.must')\n"
+    source += "def test_x():\n    raise KitUsageError('the harness command: cannot start')\n"
+    result, data = run(kit, source, "--impl", "fake.toml")
+    assert not data.get("cases") and result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "expected-fail" not in result.stdout.str().lower()
+
+
 def test_stale_expectation_fails_the_run_loudly(kit: pytest.Pytester) -> None:
     (kit.path / "fake.toml").write_text(PROFILE % "s05.t.info")
     result, data = run(kit, SOURCE, "--impl", "fake.toml", "-k", "info")
