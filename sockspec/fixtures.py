@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from sockspec.outcomes import unsupported
 from sockspec.programs import Programs
 from sockspec.state import FACTS_KEY, run_state
 
@@ -27,13 +28,28 @@ def api(pytestconfig: pytest.Config) -> Iterator[Any]:
     """
     state = run_state(pytestconfig)
     impl = state.implementation
+    lacked = frozenset(lack.removeprefix("api.") for lack in impl.lacks if lack.startswith("api."))
     if not impl.api_command:
-        yield impl.import_api()
+        module = impl.import_api()
+        yield _Without(module, lacked) if lacked else module
         return
     from sockspec.harness import HarnessClient  # only harness providers need it
 
     with HarnessClient(impl.harness, call_timeout=state.io_timeout, validate=state.validate_harness) as client:
-        yield client.api
+        yield _Without(client.api, lacked) if lacked else client.api
+
+
+class _Without:
+    """The API with the functions a profile declares it lacks (``api.<function>``) made UNSUPPORTED."""
+
+    def __init__(self, api: Any, lacked: frozenset[str]) -> None:
+        self._api = api
+        self._lacked = lacked
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._lacked:
+            unsupported(f"api.{name}")
+        return getattr(self._api, name)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 
 from sockspec import checks
 from sockspec.citations import citation_label
-from sockspec.errors import IUTError
+from sockspec.errors import IUTError, KitUsageError
 from sockspec.outcomes import NotApplicable, Unsupported
 from sockspec.requirements import Requirement
 from sockspec.state import EXPECTATION_KEY, FACTS_KEY, REQUIREMENT_KEY, run_state
@@ -74,6 +74,8 @@ def _grade(
         return None  # a passing setup decides nothing; a kit error stays an ERROR
     if report.passed:
         return (Verdict.INFO if req.level == "INFO" else Verdict.PASS), ""
+    if call.excinfo is not None and call.excinfo.errisinstance(KitUsageError):
+        return None  # the kit was misused (e.g. a harness command that cannot start): no verdict, no EXPECTED-FAIL
     message = _first_line(call.excinfo.exconly()) if call.excinfo is not None else _first_line(report.longreprtext)
     expectation = item.stash.get(EXPECTATION_KEY, None)
     if expectation is not None:

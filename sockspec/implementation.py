@@ -7,6 +7,7 @@ file, so both are read in exactly one place (:mod:`sockspec.profiles`).
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,15 @@ from sockspec.errors import KitUsageError
 if TYPE_CHECKING:
     from sockspec.targets import Target
 
-__all__ = ["DEFAULT_MODULE", "DEFAULT_PROGRAMS", "RECIPES", "Expectation", "Implementation", "expand"]
+__all__ = [
+    "DEFAULT_MODULE",
+    "DEFAULT_PROGRAMS",
+    "RECIPES",
+    "Expectation",
+    "Implementation",
+    "expand",
+    "is_path",
+]
 
 DEFAULT_MODULE = "socket"
 #: ``{python}`` stands for the interpreter running the kit.
@@ -47,6 +56,18 @@ RECIPES = (
 def expand(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """Replace ``{python}`` in a command with the interpreter running the kit."""
     return tuple(part.replace("{python}", sys.executable) for part in argv)
+
+
+def is_path(word: str) -> bool:
+    """Whether a word of a command names a file by a path, such as ``./run`` or ``../lib/x.js``.
+
+    Such a word has a ``/`` and only the characters of plain file names, so
+    options, URLs, ``{python}`` and inline code (``-e "require('./x')"``) are
+    not paths.  A profile's relative paths are taken relative to its folder,
+    and the preflight checks that each path exists (docs/architecture.md); a
+    bare name (``node``) is looked up on PATH, as a shell would.
+    """
+    return not word.startswith("-") and re.fullmatch(r"[\w.+~@%,-]*/[\w.+~@%,/-]*", word) is not None
 
 
 @dataclass(frozen=True)
@@ -104,6 +125,8 @@ class Implementation:
 
     def api_description(self) -> str:
         """Where the API surface comes from, with a version, for the report."""
+        if "api" in self.lacks:
+            return "none (the API surface is not judged)"
         if self.api_command:
             return "harness: " + " ".join(self.harness)
         module = self.import_api()

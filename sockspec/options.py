@@ -45,7 +45,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PREFIX",
         default=None,
         help="command prefix that runs the recipe programs under test, '{python}' standing for this "
-        "interpreter; overrides the profile's [programs] (reference: '{python} -m sockspec_reference').",
+        "interpreter; overrides the profile's [programs] (reference: '{python} -m sockspec_reference'). "
+        "Without --impl or --impl-module it judges the program surface alone.",
+    )
+    group.addoption(
+        "--recipes",
+        metavar="LIST",
+        default=None,
+        help="comma-separated recipes the --impl-cmd command provides, e.g. 'echo-server,echo-client'; "
+        "every other recipe is UNSUPPORTED (default: all).",
     )
     group.addoption(
         "--target",

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from sockspec import targets, vectors
+from sockspec import preflight, targets, vectors
 from sockspec.destinations import Destinations
 from sockspec.errors import KitUsageError
-from sockspec.profiles import resolve_implementation
+from sockspec.profiles import check_names, resolve_implementation
 from sockspec.report_json import JsonReport
 from sockspec.requirements import Catalogue
 from sockspec.results import ResultCollector
@@ -42,7 +42,10 @@ def _data_dir(config: pytest.Config) -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     try:
         impl = resolve_implementation(
-            config.getoption("impl"), config.getoption("impl_module"), config.getoption("impl_cmd")
+            config.getoption("impl"),
+            config.getoption("impl_module"),
+            config.getoption("impl_cmd"),
+            config.getoption("recipes"),
         )
         impl = targets.scope(
             impl,
@@ -51,12 +54,14 @@ def pytest_configure(config: pytest.Config) -> None:
             module=config.getoption("impl_module") is not None,
             command=config.getoption("impl_cmd") is not None,
         )
-        if not impl.api_command:
+        if not impl.api_command and "api" not in impl.lacks:
             impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)
+        check_names(impl, catalogue)
         performance = _performance(config, impl.name)
-        if getattr(config, "workerinput", None) is None:
+        if _runs_cases(config):
+            preflight.check(impl, timeout=config.getoption("io_timeout"))
             for target in impl.targets:
                 targets.reach(target, config.getoption("io_timeout"))
     except KitUsageError as exc:
@@ -107,6 +112,12 @@ def _destinations(config: pytest.Config, state: RunState) -> Destinations:
         json_chosen=bool(json_given or chosen_dir),
         html_chosen=bool(html and (html_given or chosen_dir)),
     )
+
+
+def _runs_cases(config: pytest.Config) -> bool:
+    """Whether this process is about to run cases: not an xdist worker (the controller checked), not --help."""
+    worker = getattr(config, "workerinput", None) is not None
+    return not (worker or config.getoption("help") or config.getoption("collectonly"))
 
 
 def _performance(config: pytest.Config, implementation: str) -> dict[str, Any] | None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sockspec.errors import KitUsageError
+from sockspec.implementation import RECIPES
 from sockspec.profiles import resolve_implementation
 
 pytest_plugins = ["pytester"]
@@ -222,6 +224,15 @@ def test_expectation_turns_failures_into_expected_fail(kit: pytest.Pytester) -> 
     assert "known bug (https://example.invalid/bug/1)" in expected_fail["message"]
 
 
+def test_a_kit_usage_error_in_a_case_is_never_an_expected_fail(kit: pytest.Pytester) -> None:
+    (kit.path / "fake.toml").write_text(PROFILE % "s05.t.must")
+    source = "import pytest\nfrom sockspec.errors import KitUsageError\n@pytest.mark.req('s05.t.must')\n"
+    source += "def test_x():\n    raise KitUsageError('the harness command: cannot start')\n"
+    result, data = run(kit, source, "--impl", "fake.toml")
+    assert not data.get("cases") and result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "expected-fail" not in result.stdout.str().lower()
+
+
 def test_stale_expectation_fails_the_run_loudly(kit: pytest.Pytester) -> None:
     (kit.path / "fake.toml").write_text(PROFILE % "s05.t.info")
     result, data = run(kit, SOURCE, "--impl", "fake.toml", "-k", "info")
@@ -239,6 +250,16 @@ def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
     assert result.ret == 0
 
 
+def test_a_declared_lack_of_one_function_makes_its_cases_unsupported(kit: pytest.Pytester) -> None:
+    (kit.path / "lacks.toml").write_text('name = "lacks"\nlacks = ["api.htonl"]\n[programs]\nonly = []\n')
+    source = "import pytest\n@pytest.mark.req('s05.t.must')\ndef test_htonl(api):\n    api.htonl(1)\n"
+    source += "@pytest.mark.req('s05.t.must')\ndef test_htons(api):\n    api.htons(1)\n"
+    result, data = run(kit, source, "--impl", "lacks.toml")
+    assert verdicts(data) == {"test_htonl": "UNSUPPORTED", "test_htons": "PASS"} and result.ret == 0
+    lacked = next(c for c in data["cases"] if c["verdict"] == "UNSUPPORTED")
+    assert lacked["message"] == "the implementation declares no support for 'api.htonl'"
+
+
 @pytest.mark.parametrize(
     ("profile", "message"),
     [
@@ -247,7 +268,10 @@ def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
             'name = "x"\n[programs]\nlacks = ["api"]\n',
             "bad.toml: /programs: Additional properties are not allowed ('lacks'",
         ),
-        ('name = "x"\n[programs]\nonly = ["echo-srv"]\n', "[programs] only must list recipes from"),
+        (
+            'name = "x"\n[programs]\nonly = ["echo-srv"]\n',
+            "only: unknown recipe 'echo-srv'; did you mean 'echo-server'?",
+        ),
         (
             'name = "x"\n[expectations]\n"s05.t.must" = {}\n',
             "bad.toml: /expectations/s05.t.must: 'reason' is a required property",
@@ -300,6 +324,21 @@ def test_shorthand_names_join_profile_module_and_command(scripts: Path) -> None:
         "reference+my.mod+naive.py"
     )
     assert resolve_implementation(None, "my.mod", None).name == "my.mod"
+
+
+def test_only_a_named_api_provider_is_judged() -> None:
+    assert "api" in resolve_implementation(None, None, "./x").lacks  # --impl-cmd alone: programs only
+    assert "api" not in resolve_implementation(None, "socket", "./x").lacks
+    assert "api" not in resolve_implementation("reference", None, "./x").lacks  # the profile names one
+
+
+def test_recipes_replace_what_the_profile_says_the_programs_provide() -> None:
+    impl = resolve_implementation("node", None, "./x", "echo-server")
+    assert {lack for lack in impl.lacks if lack.startswith("program:")} == {
+        f"program:{recipe}" for recipe in RECIPES if recipe != "echo-server"
+    }
+    with pytest.raises(KitUsageError, match=r"^--recipes says which recipes the --impl-cmd command provides"):
+        resolve_implementation("node", None, None, "echo-server")
 
 
 def test_shorthand_name_is_capped() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -50,3 +51,19 @@ def test_a_command_string_is_split_like_a_shell_would(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text('name = "p"\n[api]\ncommand = "my-harness --flag \'a b\'"\n')
     assert load_profile(str(path)).api_command == ("my-harness", "--flag", "a b")
+
+
+def test_relative_paths_are_taken_from_the_profile_folder(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    command = "node ./h.js ../x/y.js /abs/z.js --opt=a/b -e \"require('./x')\" lib"
+    path.write_text(f'name = "p"\n[api]\ncommand = {json.dumps(command)}\n')
+    assert load_profile(str(path)).api_command == (
+        "node",
+        str(tmp_path / "h.js"),
+        str(tmp_path / ".." / "x" / "y.js"),
+        "/abs/z.js",
+        "--opt=a/b",
+        "-e",
+        "require('./x')",
+        "lib",
+    )
