@@ -44,7 +44,7 @@ class JsonReport:
             "started": self.started,
             "duration": round(time.time() - self.started, 3),
             "exitstatus": exitstatus,
-            "conforms": not any(r.verdict == Verdict.FAIL for r in state.results),
+            "conforms": not state.kit_errors and not any(r.verdict == Verdict.FAIL for r in state.results),
             "stale_expectations": state.stale_expectations,
             "sections": {str(s): dict(c) for s, c in counts.items()},
             "requirements": {
@@ -59,11 +59,12 @@ class JsonReport:
                 for req in state.catalogue
             },
             "cases": [as_dict(r) for r in state.results],
+            "kit_errors": [{"nodeid": nodeid, "message": message} for nodeid, message in state.kit_errors],
         }
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.state.results:  # e.g. only the kit's own tests ran: keep the last real report
+        if not self.state.results and not self.state.kit_errors:  # e.g. only the kit's own tests ran
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".json.tmp")
@@ -73,7 +74,7 @@ class JsonReport:
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.state.results:
+        if self.state.results or self.state.kit_errors:
             terminalreporter.write_sep("-", f"sockspec JSON report: {self.path}")
         else:
             terminalreporter.write_line(f"sockspec: no spec case ran, so {self.path} was left as it was")

@@ -43,6 +43,8 @@ class RunState:
     results: list[CaseResult] = field(default_factory=list)
     #: Expected-to-fail requirements that passed every case (set at session end).
     stale_expectations: list[str] = field(default_factory=list)
+    #: Cases the kit could not judge (``KitError``): node ID and the reason.
+    kit_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 STATE_KEY = pytest.StashKey[RunState]()

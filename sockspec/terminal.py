@@ -20,7 +20,7 @@ class TerminalSummary:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         results = self.state.results
-        if not results:
+        if not results and not self.state.kit_errors:
             return
         tr = terminalreporter
         tr.write_sep("=", f"sockspec: {self.state.implementation.name}")
@@ -56,8 +56,19 @@ class TerminalSummary:
                 red=True,
                 bold=True,
             )
+        if self.state.kit_errors:
+            tr.write_line("KIT ERROR (not judged: the kit or its harness could not serve the case):", red=True)
+            for nodeid, message in self.state.kit_errors:
+                tr.write_line(f"  {nodeid}: {message}")
         failed = sum(r.verdict == Verdict.FAIL for r in results)
-        if failed:
+        if self.state.kit_errors:
+            tr.write_line(
+                f"{self.state.implementation.name} was not fully judged: {len(self.state.kit_errors)} case(s) "
+                f"hit a KIT ERROR, {failed} case(s) FAIL",
+                red=True,
+                bold=True,
+            )
+        elif failed:
             tr.write_line(
                 f"{self.state.implementation.name} does not conform: {failed} case(s) FAIL", red=True, bold=True
             )

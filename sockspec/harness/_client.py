@@ -11,7 +11,9 @@ them; once it has ended, using them raises ``IUTError`` saying so.
 Errors the socket API itself raised come back as the same Python exceptions
 (``OSError`` with its errno, ``socket.gaierror``, ``TimeoutError`` ...); a call
 the harness does not offer raises ``Unsupported``, grading the case
-UNSUPPORTED rather than FAIL.
+UNSUPPORTED rather than FAIL.  What the harness answers ``HarnessError``, and
+a value the kit itself cannot send, raise ``KitError``: a gap of the kit or of
+the harness, which says nothing about the implementation.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from types import TracebackType
 from typing import Any
 from weakref import WeakValueDictionary
 
-from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitUsageError
+from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitError, KitUsageError
 from sockspec.harness._api import HarnessAPI, SocketProxy
 from sockspec.harness._codec import CodecError, Json, clipped_repr, decode, encode
 from sockspec.harness._protocol import (
@@ -68,8 +70,10 @@ class Session:
             unsupported(capability, f"harness {self.name!r} does not list it among its capabilities")
 
 
-def _fault(error: Mapping[str, Any], what: str) -> IUTError:
-    """The kit error for an error response that is the harness's fault, not the socket API's answer."""
+def _fault(error: Mapping[str, Any], what: str) -> IUTError | KitError:
+    """The error for an error response that is not the socket API's answer, or that ends the session."""
+    if error["type"] == "HarnessError":
+        return KitError(f"the harness cannot serve {what}: {error['message']}")
     if error["type"] == "OtherError":
         raised = error.get("name", "an exception")
         return IUTError(f"{what} raised {raised}, which is outside the protocol's error set: {error['message']!r}")
@@ -183,7 +187,7 @@ class HarnessClient:
             if kwargs:
                 message["kwargs"] = {key: encode(value, self._handle_of) for key, value in kwargs.items()}
         except CodecError as exc:
-            unsupported(capability, str(exc))
+            raise KitError(f"the kit cannot send {fn}'s arguments to harness {session.name!r}: {exc}") from None
         what = f"call {describe_call(fn, args, kwargs, handle)}"
         timeout = self._call_timeout + allowance
         return self._request(session, message, what, timeout, capability, lambda res: self._decode(session, what, res))
@@ -229,6 +233,8 @@ class HarnessClient:
             if isinstance(exc, IUTError) and not exc.stderr:
                 exc.stderr = session.process.stderr_tail()
             raise
+        if error["type"] == "HarnessError":  # a clean answer: the session goes on
+            raise KitError(f"harness {session.name!r} cannot serve {what}: {error['message']}")
         if error["type"] == "Unsupported":
             unsupported(capability, error["message"])
         exception = remote_exception(error)
