@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_specs(tmp_path: Path, *args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
+def run_specs(
+    tmp_path: Path, *args: str, timeout: float = 120, wrapper: Sequence[str] = ()
+) -> tuple[int, dict[str, Any], str]:
     """Run pytest on the specs in a child process; return exit code, JSON report and output.
 
-    ``args`` name the spec paths to run as well as options.
+    ``args`` name the spec paths to run as well as options; ``wrapper`` goes
+    in front of the command (say, scripts/loopback-only).
     """
     report = tmp_path / "report.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = [
+        *wrapper,
         sys.executable,
         "-m",
         "pytest",
@@ -49,7 +53,7 @@ def verdict_ids(data: dict[str, Any], verdict: str) -> set[str]:
 
 @pytest.fixture
 def specs_runner(tmp_path: Path) -> Callable[..., tuple[int, dict[str, Any], str]]:
-    def run(*args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
-        return run_specs(tmp_path, *args, timeout=timeout)
+    def run(*args: str, timeout: float = 120, wrapper: Sequence[str] = ()) -> tuple[int, dict[str, Any], str]:
+        return run_specs(tmp_path, *args, timeout=timeout, wrapper=wrapper)
 
     return run

@@ -30,6 +30,7 @@ from weakref import WeakValueDictionary
 from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitError, KitUsageError
 from sockspec.harness._api import HarnessAPI, SocketProxy
 from sockspec.harness._codec import CodecError, Json, clipped_repr, decode, encode
+from sockspec.harness._deadlines import call_allowance
 from sockspec.harness._protocol import (
     MAX_LINE,
     PROTOCOL_VERSION,
@@ -60,7 +61,7 @@ class Session:
     metadata: dict[str, Any] = field(default_factory=dict)
     capabilities: frozenset[str] = frozenset()
     constants: dict[str, Any] = field(default_factory=dict)
-    #: What ``setdefaulttimeout`` lets a new socket block for (see ``blocking_allowance``).
+    #: What ``setdefaulttimeout`` lets a new socket block for (``_deadlines.blocking_allowance``).
     default_allowance: float = 0.0
     proxies: WeakValueDictionary[int, SocketProxy] = field(default_factory=WeakValueDictionary)
 
@@ -87,8 +88,9 @@ def _no_handle(handle: int) -> object:
 class HarnessClient:
     """Runs a harness command and presents its socket API as ``api``.
 
-    ``call_timeout`` bounds every request (``start`` included); a call on a
-    socket with a timeout may take that much longer.  With ``validate`` every
+    ``call_timeout`` bounds every request (``start`` included); a call may
+    take longer by what it may legitimately spend (a socket's timeout, a name
+    lookup: ``sockspec.harness._deadlines``).  With ``validate`` every
     message in both directions is checked against ``schema.json``.  ``env``
     changes the kit's environment for the harness (``None`` removes a
     variable; see ``sockspec.process.Env``).
@@ -174,10 +176,12 @@ class HarnessClient:
         Returns the decoded result or raises what the implementation raised.
         """
         kwargs = kwargs or {}
+        allowance = call_allowance(fn, args, kwargs, method=on is not None)
         if on is None:
-            session, capability, handle, allowance = self.session(), fn, None, 0.0
+            session, capability, handle = self.session(), fn, None
         else:
-            session, capability, handle, allowance = self._owner(on), f"socket.{fn}", on._handle, on._allowance
+            session, capability, handle = self._owner(on), f"socket.{fn}", on._handle
+            allowance += on._allowance
         session.require(capability)
         message: dict[str, Json] = {"op": "call", "fn": fn}
         if handle is not None:
