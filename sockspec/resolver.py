@@ -54,18 +54,25 @@ def sandboxed_api(pytestconfig: pytest.Config, resolver_sandbox: ResolverSandbox
     """The socket API under test, running inside the resolver sandbox.
 
     An in-process module provider is served there by the reference harness
-    (``python -m sockspec_reference.harness --module NAME``); a harness provider runs
-    there as it is.
+    (``python -m sockspec_reference.harness --module NAME``), with this
+    process's import path, so the module imports there as it did here; a
+    harness provider runs there as it is.
     """
     from sockspec.harness import HarnessClient
 
     state = run_state(pytestconfig)
     impl = state.implementation
     argv = list(impl.harness) or [sys.executable, "-m", "sockspec_reference.harness", "--module", impl.api_module]
-    root = str(pytestconfig.rootpath)
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH", "")]))}
+    path = [str(pytestconfig.rootpath), os.environ.get("PYTHONPATH", "")]
+    if not impl.harness:  # the same interpreter: whatever imported the module here imports it there
+        path[1:1] = [entry or os.getcwd() for entry in sys.path]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, path))}
     client = HarnessClient(
-        resolver_sandbox.wrap(argv), call_timeout=state.io_timeout, validate=state.validate_harness, env=env
+        resolver_sandbox.wrap(argv),
+        call_timeout=state.io_timeout,
+        validate=state.validate_harness,
+        env=env,
+        kit_adapter=not impl.harness,
     )
     with client:
         yield client.api

@@ -93,7 +93,10 @@ class HarnessClient:
     lookup: ``sockspec.harness._deadlines``).  With ``validate`` every
     message in both directions is checked against ``schema.json``.  ``env``
     changes the kit's environment for the harness (``None`` removes a
-    variable; see ``sockspec.process.Env``).
+    variable; see ``sockspec.process.Env``).  ``kit_adapter`` says that the
+    harness is the kit's own way of serving an in-process module (the
+    reference harness), so a failure to start it is a ``KitError``, not the
+    implementation's fault.
     """
 
     def __init__(
@@ -104,6 +107,7 @@ class HarnessClient:
         validate: bool = False,
         env: Env | None = None,
         cwd: str | os.PathLike[str] | None = None,
+        kit_adapter: bool = False,
     ) -> None:
         if not argv:
             raise KitUsageError("the harness command is empty")
@@ -113,6 +117,7 @@ class HarnessClient:
         self._call_timeout = call_timeout
         self._env = env
         self._cwd = cwd
+        self._kit_adapter = kit_adapter
         self._validator = MessageValidator() if validate else None
         self._ids = itertools.count(1)
         self._session: Session | None = None
@@ -148,7 +153,12 @@ class HarnessClient:
         if self._session is None:
             session = Session(self._launch())
             start: dict[str, Json] = {"op": "start", "protocol": PROTOCOL_VERSION}
-            self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
+            try:
+                self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
+            except IUTError as exc:
+                if not self._kit_adapter:
+                    raise
+                raise KitError(f"the kit's harness could not start serving the module: {exc}") from exc
             self._session = session
         return self._session
 

@@ -271,3 +271,11 @@ def test_kit_misuse_is_a_usage_error(argv: list[str], options: dict[str, Any], s
 def assert_reaped(pid: int) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_the_kits_own_harness_failing_to_start_is_a_kit_error() -> None:
+    argv = [sys.executable, "-m", "sockspec_reference.harness", "--module", "no_such_socket_module"]
+    with HarnessClient(argv, kit_adapter=True) as client, pytest.raises(KitError, match="could not start serving"):
+        client.start()
+    with HarnessClient(argv) as client, pytest.raises(IUTCrashed):  # someone else's harness: its own fault
+        client.start()
