@@ -107,14 +107,23 @@ class Standing:
     colour_of: Verdict | None
 
 
-def standing(name: str, results: Sequence[CaseResult], stale: Sequence[str], coverage: Coverage) -> Standing:
-    """Only a complete run with no FAIL and no stale expectation conforms."""
+def standing(
+    name: str, results: Sequence[CaseResult], stale: Sequence[str], coverage: Coverage, kit_errors: int = 0
+) -> Standing:
+    """Only a complete run with no FAIL, no KIT ERROR and no stale expectation conforms."""
     failed = sum(r.verdict == Verdict.FAIL for r in results)
     scope = f"{coverage.requirements_run} of {coverage.requirements} requirements run"
     if failed:
         partial = "" if coverage.complete else f" ({scope}, partial: {coverage.why_partial})"
         return Standing(
             False, "DOES NOT CONFORM", f"{name} does not conform: {failed} case(s) FAIL{partial}", Verdict.FAIL
+        )
+    if kit_errors:
+        return Standing(
+            False,
+            "NOT FULLY JUDGED",
+            f"{name} was not fully judged: {kit_errors} case(s) hit a KIT ERROR (the kit could not serve them)",
+            None,
         )
     if stale:
         return Standing(

@@ -2,6 +2,7 @@
 
     SockspecError
     ├── KitUsageError      the kit was misused: bad option, bad profile, bad data file
+    ├── KitError           the kit cannot serve a case: a gap of the kit or of the harness
     └── IUTError           the implementation under test misbehaved
         ├── IUTTimeout     it did not answer within the allowed time
         ├── IUTCrashed     its process died
@@ -11,7 +12,9 @@
 Spec code never catches these: a raised ``IUTError`` becomes a FAIL of the
 requirement being checked, with the message (and any captured stderr) shown.
 A ``KitUsageError`` stops the run with a one-line message and exit code 4,
-because a verdict reached by a misconfigured kit would be worthless.
+because a verdict reached by a misconfigured kit would be worthless.  A
+``KitError`` ends one case as a KIT ERROR: no verdict, never blamed on the
+implementation (sockspec/grading.py).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ __all__ = [
     "IUTError",
     "IUTProtocolError",
     "IUTTimeout",
+    "KitError",
     "KitUsageError",
     "SockspecError",
 ]
@@ -33,6 +37,16 @@ class SockspecError(Exception):
 
 class KitUsageError(SockspecError):
     """The kit itself was misused (a wrong option, profile or data file)."""
+
+
+class KitError(SockspecError):
+    """The kit could not do its part of a case, so the case says nothing about the implementation.
+
+    For example the harness serving the API answered ``HarnessError``: it
+    cannot carry what the implementation returned.  The fix belongs in the kit
+    (or in that harness), so the case is reported as a kit error, neither FAIL
+    nor UNSUPPORTED.
+    """
 
 
 class IUTError(SockspecError):

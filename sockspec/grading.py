@@ -6,7 +6,11 @@ level and how the case ended, and writes the verdict onto the report (so it
 survives the trip from an xdist worker); :mod:`sockspec.results` collects
 the verdicts wherever the reports arrive.
 
-Only a FAIL makes the run fail: a broken SHOULD is NON-STRICT unless
+A case that ends in a ``KitError`` (the kit, or the harness serving the
+API, cannot do its part) gets no verdict: it is a KIT ERROR, counted as a
+pytest error, never a FAIL or UNSUPPORTED of the implementation.
+
+Only a FAIL (or a kit error) makes the run fail: a broken SHOULD is NON-STRICT unless
 ``--strict`` is given, and its report is turned into a pass for pytest.  A
 case of a requirement that the IUT's profile expects to fail is
 EXPECTED-FAIL when it fails; whether the expectation is still true is judged
@@ -22,7 +26,7 @@ import pytest
 
 from sockspec import checks
 from sockspec.citations import citation_label
-from sockspec.errors import IUTError, KitUsageError
+from sockspec.errors import IUTError, KitError, KitUsageError
 from sockspec.outcomes import NotApplicable, Unsupported
 from sockspec.requirements import Requirement
 from sockspec.state import EXPECTATION_KEY, FACTS_KEY, REQUIREMENT_KEY, run_state
@@ -93,6 +97,9 @@ def pytest_runtest_makereport(
     req = item.stash.get(REQUIREMENT_KEY, None)
     if req is None:
         return report
+    if report.failed and call.excinfo is not None and call.excinfo.errisinstance(KitError):
+        report.sockspec_kit_error = _first_line(str(call.excinfo.value))  # type: ignore[attr-defined]
+        return report
     graded = _grade(item, call, report, req, run_state(item.config).strict)
     if graded is None:
         return report
@@ -126,6 +133,12 @@ def pytest_runtest_makereport(
     return report
 
 
+#: How pytest counts and shows a case that ended in a ``KitError``.
+KIT_ERROR_STATUS = ("error", "E", "KIT ERROR")
+
+
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    if getattr(report, "sockspec_kit_error", None) is not None:
+        return KIT_ERROR_STATUS
     verdict = getattr(report, "sockspec_verdict", None)
     return Verdict(verdict).teststatus if verdict is not None else None

@@ -71,7 +71,9 @@ class HtmlReportHooks:
     ) -> None:
         state = self.state
         assert state.coverage is not None, "the summary is written after sockspec.results settled the run"
-        run = standing(state.implementation.name, state.results, state.stale_expectations, state.coverage)
+        run = standing(
+            state.implementation.name, state.results, state.stale_expectations, state.coverage, len(state.kit_errors)
+        )
         parts = [
             f"<style>{_asset('report.css')}{filter_css()}</style>",
             headline(run, state.coverage),

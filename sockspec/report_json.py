@@ -38,7 +38,9 @@ class JsonReport:
         state = self.state
         assert state.coverage is not None, "the report is written after sockspec.results settled the run"
         counts = section_counts(state.results)
-        verdict = standing(state.implementation.name, state.results, state.stale_expectations, state.coverage)
+        verdict = standing(
+            state.implementation.name, state.results, state.stale_expectations, state.coverage, len(state.kit_errors)
+        )
         return {
             "format": REPORT_FORMAT,
             "implementation": state.implementation.name,
@@ -64,6 +66,7 @@ class JsonReport:
                 for req in state.catalogue
             },
             "cases": [as_dict(r) for r in state.results],
+            "kit_errors": [{"nodeid": nodeid, "message": message} for nodeid, message in state.kit_errors],
         }
 
     @pytest.hookimpl(trylast=True)

@@ -2,10 +2,12 @@
 
 A lookup of any name that /etc/hosts lacks runs inside the resolver sandbox
 (:mod:`sockspec.sandbox`), where the kit's stub DNS server, serving
-``specs/data/zone.json``, is the only resolver.  Where the sandbox cannot be
-made, the cases that need it are N/A with the reason: the kit never falls
-back to the real resolver.  ``--online`` opts into the tutorial's own
-Internet examples instead (``online`` fixture).
+``specs/data/zone.json``, is the only resolver.  So does every lookup of a
+provider other than CPython's own ``socket`` (``host_lookups``), even of a
+name /etc/hosts lists: its resolver may ask DNS for any name.  Where the
+sandbox cannot be made, the cases that need it are N/A with the reason: the
+kit never falls back to the real resolver.  ``--online`` opts into the
+tutorial's own Internet examples instead (``online`` fixture).
 """
 
 from __future__ import annotations
@@ -13,16 +15,29 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sockspec.implementation import DEFAULT_MODULE
 from sockspec.outcomes import not_applicable
 from sockspec.sandbox import ResolverSandbox
 from sockspec.state import run_state
 
-__all__ = ["online", "resolver_sandbox", "sandboxed_api"]
+__all__ = ["HOSTS_FILE", "HostLookups", "host_lookups", "online", "resolver_sandbox", "sandboxed_api"]
+
+#: The machine's hosts file, in force wherever the sandbox is not.
+HOSTS_FILE = Path("/etc/hosts")
+
+
+@dataclass(frozen=True)
+class HostLookups:
+    """The socket API to make lookups with, and the hosts file in force where it runs."""
+
+    api: Any
+    hosts_file: Path
 
 
 @pytest.fixture(scope="session")
@@ -39,21 +54,46 @@ def sandboxed_api(pytestconfig: pytest.Config, resolver_sandbox: ResolverSandbox
     """The socket API under test, running inside the resolver sandbox.
 
     An in-process module provider is served there by the reference harness
-    (``python -m sockspec_reference.harness --module NAME``); a harness provider runs
-    there as it is.
+    (``python -m sockspec_reference.harness --module NAME``), with this
+    process's import path, so the module imports there as it did here; a
+    harness provider runs there as it is.
     """
     from sockspec.harness import HarnessClient
 
     state = run_state(pytestconfig)
     impl = state.implementation
     argv = list(impl.harness) or [sys.executable, "-m", "sockspec_reference.harness", "--module", impl.api_module]
-    root = str(pytestconfig.rootpath)
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH", "")]))}
+    path = [str(pytestconfig.rootpath), os.environ.get("PYTHONPATH", "")]
+    if not impl.harness:  # the same interpreter: whatever imported the module here imports it there
+        path[1:1] = [entry or os.getcwd() for entry in sys.path]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, path))}
     client = HarnessClient(
-        resolver_sandbox.wrap(argv), call_timeout=state.io_timeout, validate=state.validate_harness, env=env
+        resolver_sandbox.wrap(argv),
+        call_timeout=state.io_timeout,
+        validate=state.validate_harness,
+        env=env,
+        kit_adapter=not impl.harness,
     )
     with client:
         yield client.api
+
+
+@pytest.fixture(scope="session")
+def host_lookups(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> HostLookups:
+    """The IUT's API for calls that look names up, however local the name.
+
+    CPython's own ``socket`` module, the default provider, stays in process
+    (the fast path): it resolves through libc, which answers a name that
+    /etc/hosts lists from that file, and the specs hand it no other name.
+    Any other provider may send any name to DNS, whatever the hosts file says,
+    so its lookups run in the resolver sandbox (``sandboxed_api``), judged
+    against the sandbox's hosts file; N/A where the sandbox cannot be made.
+    """
+    impl = run_state(pytestconfig).implementation
+    if not impl.api_command and impl.api_module == DEFAULT_MODULE:
+        return HostLookups(request.getfixturevalue("api"), HOSTS_FILE)
+    sandbox: ResolverSandbox = request.getfixturevalue("resolver_sandbox")
+    return HostLookups(request.getfixturevalue("sandboxed_api"), sandbox.hosts_file)
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,10 @@ class ResultCollector:
         )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        kit_error = getattr(report, "sockspec_kit_error", None)
+        if kit_error is not None:
+            self.state.kit_errors.append((report.nodeid, kit_error))
+            return
         verdict = getattr(report, "sockspec_verdict", None)
         if verdict is None:
             return

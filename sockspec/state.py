@@ -51,6 +51,8 @@ class RunState:
     deselected_requirements: set[str] = field(default_factory=set)
     #: What the run covered (set at session end, before any report is written).
     coverage: Coverage | None = None
+    #: Cases the kit could not judge (``KitError``): node ID and the reason.
+    kit_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 STATE_KEY = pytest.StashKey[RunState]()

@@ -21,7 +21,7 @@ class TerminalSummary:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         results = self.state.results
-        if not results:
+        if not results and not self.state.kit_errors:
             return
         tr = terminalreporter
         tr.write_sep("=", f"sockspec: {self.state.implementation.name}")
@@ -57,7 +57,17 @@ class TerminalSummary:
                 red=True,
                 bold=True,
             )
+        if self.state.kit_errors:
+            tr.write_line("KIT ERROR (not judged: the kit or its harness could not serve the case):", red=True)
+            for nodeid, message in self.state.kit_errors:
+                tr.write_line(f"  {nodeid}: {message}")
         assert self.state.coverage is not None, "the summary is written after sockspec.results settled the run"
-        run = standing(self.state.implementation.name, results, self.state.stale_expectations, self.state.coverage)
+        run = standing(
+            self.state.implementation.name,
+            results,
+            self.state.stale_expectations,
+            self.state.coverage,
+            len(self.state.kit_errors),
+        )
         colour = {Verdict.PASS: "green", Verdict.FAIL: "red", None: "yellow"}[run.colour_of]
         tr.write_line(run.sentence, bold=True, **{colour: True})

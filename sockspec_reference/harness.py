@@ -9,6 +9,13 @@ describes the protocol.  No request can crash the harness: whatever goes
 wrong becomes an error response and the next line is served.  ``stop``, or
 the end of stdin, ends it with status 0.
 
+A socket is whatever the module's own constructors return (``SOCKET_MAKERS``),
+whatever its class: a module may wrap sockets in a class of its own, with
+methods reached through ``__getattr__``, so methods are looked up on each
+object, never on a class.  What the harness itself cannot serve (a result no
+protocol value can carry) is answered ``HarnessError``, so that the kit does
+not blame the module for a gap of the harness.
+
 This file must run on Python 3.9 (Debian's PyPy) and uses only the standard
 library: it is an implementation beside the kit, not part of it.
 """
@@ -62,9 +69,10 @@ MODULE_FUNCTIONS = (
     "socketpair",
     "create_connection",
     "create_server",
+    "fromfd",
 )
 
-#: Socket methods served when the module's socket class has them.
+#: Socket methods served when the module's socket objects have them.
 SOCKET_METHODS = (
     "accept",
     "bind",
@@ -90,6 +98,11 @@ SOCKET_METHODS = (
     "shutdown",
 )
 
+#: The calls whose results hold new sockets: module functions and socket
+#: methods.  Every value in such a result that is not a plain protocol value
+#: (``accept``'s connection, both of ``socketpair``'s) is a socket.
+SOCKET_MAKERS = frozenset({"socket", "socketpair", "create_connection", "create_server", "fromfd", "accept", "dup"})
+
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
@@ -98,7 +111,11 @@ class BadRequest(Exception):
 
 
 class Unsupported(Exception):
-    """This harness does not offer what was asked (error type ``Unsupported``)."""
+    """The module does not offer what was asked (error type ``Unsupported``)."""
+
+
+class HarnessError(Exception):
+    """This harness cannot serve what the module did (error type ``HarnessError``)."""
 
 
 class Harness:
@@ -107,11 +124,10 @@ class Harness:
     def __init__(self, module_name: str) -> None:
         self.module_name = module_name
         self.module = importlib.import_module(module_name)
-        self.socket_class = getattr(self.module, "SocketType", None) or self.module.socket
         self.sockets: dict[int, Any] = {}
         self.stopped = False
         self.functions = [name for name in MODULE_FUNCTIONS if callable(getattr(self.module, name, None))]
-        self.methods = [name for name in SOCKET_METHODS if callable(getattr(self.module.socket, name, None))]
+        self.methods = _methods_of(self.module)
         # Checked most specific first: the first three are subclasses of OSError.
         self.error_types = (
             ("gaierror", getattr(self.module, "gaierror", socket.gaierror)),
@@ -122,13 +138,14 @@ class Harness:
             ("ValueError", ValueError),
             ("TypeError", TypeError),
             ("Unsupported", Unsupported),
+            ("HarnessError", HarnessError),
             ("BadRequest", BadRequest),
         )
 
     # -- values ----------------------------------------------------------
 
-    def encode(self, value: Any) -> Any:
-        """A Python value as wire JSON, handing out a handle for each new socket."""
+    def encode(self, value: Any, made: bool = False) -> Any:
+        """A Python value as wire JSON; with ``made`` (a maker's result), other objects are new sockets."""
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, int):
@@ -139,14 +156,16 @@ class Harness:
         if isinstance(value, (bytes, bytearray)):
             return {"$bytes": base64.b64encode(value).decode("ascii")}
         if isinstance(value, tuple):
-            return {"$tuple": [self.encode(item) for item in value]}
+            return {"$tuple": [self.encode(item, made) for item in value]}
         if isinstance(value, list):
-            return [self.encode(item) for item in value]
-        if isinstance(value, self.socket_class):
+            return [self.encode(item, made) for item in value]
+        if made:
             handle = len(self.sockets) + 1
             self.sockets[handle] = value
             return {"$handle": handle}
-        raise Unsupported(f"a value of type {type(value).__name__} cannot travel over the harness protocol")
+        raise HarnessError(
+            f"this harness cannot carry a value of type {type(value).__name__} over the protocol: {_clip(value)}"
+        )
 
     def decode(self, data: Any) -> Any:
         """Wire JSON as a Python value; a handle becomes the socket it names."""
@@ -226,9 +245,12 @@ class Harness:
             target, offered, where = self.module, self.functions, f"module {self.module_name}"
         if fn not in offered:
             raise Unsupported(f"{where} offers no function {fn!r} through this harness")
+        function = getattr(target, fn, None)
+        if not callable(function):  # e.g. an accepted socket of another class than socket() makes
+            raise Unsupported(f"this {type(target).__name__} object of {self.module_name} has no method {fn!r}")
         args = [self.decode(arg) for arg in args]
         kwargs = {key: self.decode(value) for key, value in kwargs.items()}
-        return self.encode(getattr(target, fn)(*args, **kwargs))
+        return self.encode(function(*args, **kwargs), made=fn in SOCKET_MAKERS)
 
     def close_all(self) -> None:
         for sock in self.sockets.values():
@@ -291,6 +313,26 @@ _OPS: dict[str, Callable[[Harness, dict[str, Any]], Any]] = {
 }
 
 
+def _methods_of(module: Any) -> list[str]:
+    """The socket methods the module's sockets have, read off one socket it makes.
+
+    Asking the object rather than its class finds methods that a wrapper
+    class serves through ``__getattr__``.  A module that cannot make a socket
+    here is asked about its ``socket`` attribute instead; its calls will say
+    why.
+    """
+    make: Any = getattr(module, "socket", None)
+    try:
+        probe = make(getattr(module, "AF_INET", socket.AF_INET), getattr(module, "SOCK_STREAM", socket.SOCK_STREAM))
+    except Exception:  # the calls that need a socket will report the module's error themselves
+        return [name for name in SOCKET_METHODS if callable(getattr(make, name, None))]
+    try:
+        return [name for name in SOCKET_METHODS if callable(getattr(probe, name, None))]
+    finally:
+        with contextlib.suppress(Exception):
+            probe.close()
+
+
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
@@ -330,7 +372,7 @@ def serve(harness: Harness, requests: BinaryIO, responses: BinaryIO) -> int:
         response = {"id": None, "ok": False, "error": too_long} if line is None else harness.answer(line)
         data = _dump(response)
         if len(data) > MAX_LINE + 1:
-            error = {"type": "Unsupported", "message": "the result is longer than one line may be"}
+            error = {"type": "HarnessError", "message": "the result is longer than one line may be"}
             data = _dump({"id": response["id"], "ok": False, "error": error})
         responses.write(data)
         responses.flush()

@@ -1,7 +1,8 @@
-"""What a hosts file says, read by the specs as an oracle: a name it lists never becomes a DNS query.
+"""What a hosts file says, read by the specs as an oracle for lookups of local names.
 
 The API and the program specs judge a lookup only where the hosts file in
-force answers it (outside the resolver sandbox, /etc/hosts).
+force answers it: /etc/hosts outside the resolver sandbox, the sandbox's own
+inside (``sockspec.resolver.host_lookups`` says which).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-__all__ = ["HOSTS_FILE", "hosts_entries", "hosts_ipv4_of", "hosts_names_of", "is_dotted_quad"]
+from sockspec.resolver import HOSTS_FILE
 
-HOSTS_FILE = Path("/etc/hosts")
+__all__ = ["HOSTS_FILE", "hosts_entries", "hosts_ipv4_of", "hosts_names_of", "is_dotted_quad"]
 
 
 def hosts_entries(hosts: Path = HOSTS_FILE) -> list[tuple[str, list[str]]]:

@@ -54,7 +54,7 @@ def verdict_ids(data: dict[str, Any], verdict: str) -> set[str]:
 
 @pytest.fixture
 def specs_runner(tmp_path: Path) -> Callable[..., tuple[int, dict[str, Any], str]]:
-    def run(*args: str, timeout: float = 120) -> tuple[int, dict[str, Any], str]:
-        return run_specs(tmp_path, *args, timeout=timeout)
+    def run(*args: str, timeout: float = 120, within: Sequence[str] = ()) -> tuple[int, dict[str, Any], str]:
+        return run_specs(tmp_path, *args, timeout=timeout, within=within)
 
     return run

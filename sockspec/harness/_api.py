@@ -9,31 +9,21 @@ rebuilt as.  A name the harness does not offer ends the case as UNSUPPORTED.
 
 The one thing the kit must know about a socket is how long a call on it may
 legitimately block (its timeout), so it tracks ``settimeout``/``setblocking``
-and lets such calls run ``call_timeout`` plus that long.
+and lets such calls run ``call_timeout`` plus that long (``_deadlines``).
 """
 
 from __future__ import annotations
 
-import math
 import socket
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from sockspec.harness._deadlines import blocking_allowance
+
 if TYPE_CHECKING:
     from sockspec.harness._client import HarnessClient, Session
 
-__all__ = ["HarnessAPI", "SocketProxy", "blocking_allowance"]
-
-
-def blocking_allowance(timeout: object) -> float:
-    """Seconds a call may legitimately block on a socket whose timeout is ``timeout``.
-
-    ``None`` (blocking) allows nothing extra: such a call is bounded by the
-    client's ``call_timeout`` alone, because the kit never waits for ever.
-    """
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and math.isfinite(timeout) and timeout > 0:
-        return float(timeout)
-    return 0.0
+__all__ = ["HarnessAPI", "SocketProxy"]
 
 
 class _RemoteFunction:

@@ -11,7 +11,9 @@ them; once it has ended, using them raises ``IUTError`` saying so.
 Errors the socket API itself raised come back as the same Python exceptions
 (``OSError`` with its errno, ``socket.gaierror``, ``TimeoutError`` ...); a call
 the harness does not offer raises ``Unsupported``, grading the case
-UNSUPPORTED rather than FAIL.
+UNSUPPORTED rather than FAIL.  What the harness answers ``HarnessError``, and
+a value the kit itself cannot send, raise ``KitError``: a gap of the kit or of
+the harness, which says nothing about the implementation.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from types import TracebackType
 from typing import Any
 from weakref import WeakValueDictionary
 
-from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitUsageError
+from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitError, KitUsageError
 from sockspec.harness._api import HarnessAPI, SocketProxy
 from sockspec.harness._codec import CodecError, Json, clipped_repr, decode, encode
+from sockspec.harness._deadlines import call_allowance
 from sockspec.harness._protocol import (
     MAX_LINE,
     PROTOCOL_VERSION,
@@ -58,7 +61,7 @@ class Session:
     metadata: dict[str, Any] = field(default_factory=dict)
     capabilities: frozenset[str] = frozenset()
     constants: dict[str, Any] = field(default_factory=dict)
-    #: What ``setdefaulttimeout`` lets a new socket block for (see ``blocking_allowance``).
+    #: What ``setdefaulttimeout`` lets a new socket block for (``_deadlines.blocking_allowance``).
     default_allowance: float = 0.0
     proxies: WeakValueDictionary[int, SocketProxy] = field(default_factory=WeakValueDictionary)
 
@@ -68,8 +71,10 @@ class Session:
             unsupported(capability, f"harness {self.name!r} does not list it among its capabilities")
 
 
-def _fault(error: Mapping[str, Any], what: str) -> IUTError:
-    """The kit error for an error response that is the harness's fault, not the socket API's answer."""
+def _fault(error: Mapping[str, Any], what: str) -> IUTError | KitError:
+    """The error for an error response that is not the socket API's answer, or that ends the session."""
+    if error["type"] == "HarnessError":
+        return KitError(f"the harness cannot serve {what}: {error['message']}")
     if error["type"] == "OtherError":
         raised = error.get("name", "an exception")
         return IUTError(f"{what} raised {raised}, which is outside the protocol's error set: {error['message']!r}")
@@ -83,11 +88,15 @@ def _no_handle(handle: int) -> object:
 class HarnessClient:
     """Runs a harness command and presents its socket API as ``api``.
 
-    ``call_timeout`` bounds every request (``start`` included); a call on a
-    socket with a timeout may take that much longer.  With ``validate`` every
+    ``call_timeout`` bounds every request (``start`` included); a call may
+    take longer by what it may legitimately spend (a socket's timeout, a name
+    lookup: ``sockspec.harness._deadlines``).  With ``validate`` every
     message in both directions is checked against ``schema.json``.  ``env``
     changes the kit's environment for the harness (``None`` removes a
-    variable; see ``sockspec.process.Env``).
+    variable; see ``sockspec.process.Env``).  ``kit_adapter`` says that the
+    harness is the kit's own way of serving an in-process module (the
+    reference harness), so a failure to start it is a ``KitError``, not the
+    implementation's fault.
     """
 
     def __init__(
@@ -98,6 +107,7 @@ class HarnessClient:
         validate: bool = False,
         env: Env | None = None,
         cwd: str | os.PathLike[str] | None = None,
+        kit_adapter: bool = False,
     ) -> None:
         if not argv:
             raise KitUsageError("the harness command is empty")
@@ -107,6 +117,7 @@ class HarnessClient:
         self._call_timeout = call_timeout
         self._env = env
         self._cwd = cwd
+        self._kit_adapter = kit_adapter
         self._validator = MessageValidator() if validate else None
         self._ids = itertools.count(1)
         self._session: Session | None = None
@@ -142,7 +153,12 @@ class HarnessClient:
         if self._session is None:
             session = Session(self._launch())
             start: dict[str, Json] = {"op": "start", "protocol": PROTOCOL_VERSION}
-            self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
+            try:
+                self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
+            except IUTError as exc:
+                if not self._kit_adapter:
+                    raise
+                raise KitError(f"the kit's harness could not start serving the module: {exc}") from exc
             self._session = session
         return self._session
 
@@ -170,10 +186,12 @@ class HarnessClient:
         Returns the decoded result or raises what the implementation raised.
         """
         kwargs = kwargs or {}
+        allowance = call_allowance(fn, args, kwargs, method=on is not None)
         if on is None:
-            session, capability, handle, allowance = self.session(), fn, None, 0.0
+            session, capability, handle = self.session(), fn, None
         else:
-            session, capability, handle, allowance = self._owner(on), f"socket.{fn}", on._handle, on._allowance
+            session, capability, handle = self._owner(on), f"socket.{fn}", on._handle
+            allowance += on._allowance
         session.require(capability)
         message: dict[str, Json] = {"op": "call", "fn": fn}
         if handle is not None:
@@ -183,7 +201,7 @@ class HarnessClient:
             if kwargs:
                 message["kwargs"] = {key: encode(value, self._handle_of) for key, value in kwargs.items()}
         except CodecError as exc:
-            unsupported(capability, str(exc))
+            raise KitError(f"the kit cannot send {fn}'s arguments to harness {session.name!r}: {exc}") from None
         what = f"call {describe_call(fn, args, kwargs, handle)}"
         timeout = self._call_timeout + allowance
         return self._request(session, message, what, timeout, capability, lambda res: self._decode(session, what, res))
@@ -229,6 +247,8 @@ class HarnessClient:
             if isinstance(exc, IUTError) and not exc.stderr:
                 exc.stderr = session.process.stderr_tail()
             raise
+        if error["type"] == "HarnessError":  # a clean answer: the session goes on
+            raise KitError(f"harness {session.name!r} cannot serve {what}: {error['message']}")
         if error["type"] == "Unsupported":
             unsupported(capability, error["message"])
         exception = remote_exception(error)

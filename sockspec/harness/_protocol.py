@@ -50,11 +50,13 @@ REMOTE_EXCEPTIONS: dict[str, type[Exception]] = {
     "TypeError": TypeError,
 }
 
-#: Every error type a response may name.  The last three are not socket API
-#: exceptions: ``Unsupported`` (the harness lacks the call or argument form),
-#: ``BadRequest`` (the harness could not understand the request) and
-#: ``OtherError`` (the implementation raised something outside this set).
-ERROR_TYPES: tuple[str, ...] = (*REMOTE_EXCEPTIONS, "Unsupported", "BadRequest", "OtherError")
+#: Every error type a response may name.  The last four are not socket API
+#: exceptions: ``Unsupported`` (the implementation lacks the call or argument
+#: form), ``HarnessError`` (the harness itself cannot serve it, a gap that is
+#: not the implementation's), ``BadRequest`` (the harness could not understand
+#: the request) and ``OtherError`` (the implementation raised something
+#: outside this set).
+ERROR_TYPES: tuple[str, ...] = (*REMOTE_EXCEPTIONS, "Unsupported", "HarnessError", "BadRequest", "OtherError")
 
 _START_FIELDS: dict[str, type] = {"name": str, "version": str, "language": str, "runtime": str, "protocol": int}
 

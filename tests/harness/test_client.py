@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sockspec.errors import IUTCrashed, IUTError, KitUsageError
+from sockspec.errors import IUTCrashed, IUTError, KitError, KitUsageError
 from sockspec.harness import HarnessAPI, HarnessClient, SocketProxy
 from sockspec.outcomes import Unsupported
 
@@ -207,10 +207,14 @@ def test_what_the_harness_lacks_is_unsupported(api: HarnessAPI) -> None:
         _ = api.SO_NO_SUCH_OPTION
     with api.socket() as s, pytest.raises(Unsupported, match=r"'socket\.makefile'"):
         s.makefile("rb")
-    with pytest.raises(Unsupported, match="a value of type object cannot travel"):
-        api.htonl(object())
     with pytest.raises(AttributeError):
         _ = api._private
+
+
+def test_a_value_the_kit_cannot_send_is_a_kit_error(api: HarnessAPI) -> None:
+    with pytest.raises(KitError, match=r"cannot send htonl's arguments .* a value of type object cannot travel"):
+        api.htonl(object())
+    assert api.htonl(1) == 16777216  # the session goes on
 
 
 def test_start_reports_the_metadata(client: HarnessClient) -> None:
@@ -267,3 +271,11 @@ def test_kit_misuse_is_a_usage_error(argv: list[str], options: dict[str, Any], s
 def assert_reaped(pid: int) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_the_kits_own_harness_failing_to_start_is_a_kit_error() -> None:
+    argv = [sys.executable, "-m", "sockspec_reference.harness", "--module", "no_such_socket_module"]
+    with HarnessClient(argv, kit_adapter=True) as client, pytest.raises(KitError, match="could not start serving"):
+        client.start()
+    with HarnessClient(argv) as client, pytest.raises(IUTCrashed):  # someone else's harness: its own fault
+        client.start()

@@ -173,3 +173,46 @@ def test_a_module_that_cannot_be_imported_is_refused_with_status_two(python: str
     responses, done = converse(python, START, args=("--module", "no_such_socket_module"))
     assert (responses, done.returncode) == ([], 2)
     assert b"cannot serve module 'no_such_socket_module'" in done.stderr
+
+
+def test_a_result_it_cannot_carry_is_a_harness_error(python: str) -> None:
+    responses, done = converse(
+        python,
+        START,
+        {"id": 2, "op": "call", "fn": "htonl", "args": [1]},
+        {"id": 3, "op": "call", "fn": "htons", "args": [1]},
+        args=("--module", "odd_value_socket"),
+        env={**os.environ, "PYTHONPATH": str(FAKES)},
+    )
+    assert done.returncode == 0, done.stderr
+    error = responses[1]["error"]
+    assert error["type"] == "HarnessError" and "cannot carry a value of type Number" in error["message"]
+    assert responses[2] == {"id": 3, "ok": True, "result": 256}
+
+
+def test_it_serves_sockets_of_the_modules_own_class_by_attribute(python: str) -> None:
+    """tests/impls/wrapped_socket.py: no socket method on the class, all through ``__getattr__``."""
+    responses, done = converse(
+        python,
+        START,
+        {"id": 2, "op": "call", "fn": "socket", "args": [2, 1]},
+        {"id": 3, "op": "call", "fn": "bind", "handle": 1, "args": [{"$tuple": ["127.0.0.1", 0]}]},
+        {"id": 4, "op": "call", "fn": "listen", "handle": 1, "args": [1]},
+        {"id": 5, "op": "call", "fn": "getsockname", "handle": 1, "args": []},
+        {"id": 6, "op": "call", "fn": "socketpair", "args": []},
+        {"id": 7, "op": "call", "fn": "dup", "handle": 2, "args": []},
+        {"id": 8, "op": "call", "fn": "sendall", "handle": 4, "args": [{"$bytes": "aGk="}]},
+        {"id": 9, "op": "call", "fn": "recv", "handle": 3, "args": [2]},
+        args=("--module", "tests.impls.wrapped_socket"),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert {"socket", "socketpair", "socket.bind", "socket.accept", "socket.recv"} <= set(
+        responses[0]["result"]["capabilities"]
+    )
+    assert [r["ok"] for r in responses] == [True] * 9, responses
+    assert responses[1]["result"] == {"$handle": 1}
+    assert responses[4]["result"]["$tuple"][0] == "127.0.0.1"
+    assert responses[5]["result"] == {"$tuple": [{"$handle": 2}, {"$handle": 3}]}
+    assert responses[6]["result"] == {"$handle": 4}
+    assert responses[8]["result"] == {"$bytes": "aGk="}
