@@ -1,6 +1,8 @@
 """The sockspec pytest plugin: wires options, collection, grading and reports.
 
-Loaded by the repository's ``conftest.py``.  Each concern lives in its own
+Loaded wherever sockspec is installed, by its ``pytest11`` entry point
+(pyproject.toml), and by the repository's ``conftest.py`` where entry points
+are off; both name the module, so pytest registers it once.  Each concern lives in its own
 module; this one only builds the run state and registers the stateful
 reporters, undoing both in ``pytest_unconfigure``.
 """
@@ -12,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from sockspec import vectors
+from sockspec import cache_dir, vectors
 from sockspec.errors import KitUsageError
+from sockspec.locations import SPECS
 from sockspec.profiles import resolve_implementation
 from sockspec.report_json import JsonReport
 from sockspec.requirements import Catalogue
@@ -33,8 +36,12 @@ _REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-json", "socksp
 
 
 def _data_dir(config: pytest.Config) -> Path:
+    """``--spec-data``, else the rootdir's ``specs/data``, else the installed specs' data (sockspec/locations.py)."""
     given = config.getoption("spec_data")
-    return Path(given) if given else Path(config.rootpath) / "specs" / "data"
+    if given:
+        return Path(given)
+    beside = Path(config.rootpath) / "specs" / "data"
+    return beside if beside.is_dir() else SPECS / "data"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -50,6 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
         performance = _performance(config, impl.name)
     except KitUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
+    cache_dir.separate(config, impl.name)
     state = RunState(
         implementation=impl,
         catalogue=catalogue,

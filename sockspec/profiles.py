@@ -34,11 +34,12 @@ from typing import Any
 from sockspec.documents import validate
 from sockspec.errors import KitUsageError
 from sockspec.implementation import DEFAULT_MODULE, DEFAULT_PROGRAMS, RECIPES, Expectation, Implementation
+from sockspec.locations import PROFILES
 
 __all__ = ["PROFILE_DIR", "load_profile", "resolve_implementation"]
 
 #: Shipped profiles; ``--impl NAME`` looks here when NAME is not a file.
-PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
+PROFILE_DIR = PROFILES
 
 
 def _command(value: str | list[str]) -> tuple[str, ...]:
