@@ -2,9 +2,9 @@
 
 Loaded wherever sockspec is installed, by its ``pytest11`` entry point
 (pyproject.toml), and by the repository's ``conftest.py`` where entry points
-are off; both name the module, so pytest registers it once.  Each concern lives in its own
-module; this one only builds the run state and registers the stateful
-reporters, undoing both in ``pytest_unconfigure``.
+are off; both name the module, so pytest registers it once.  Each concern
+lives in its own module; this one only builds the run state and registers
+the stateful reporters, undoing both in ``pytest_unconfigure``.
 """
 
 from __future__ import annotations
