@@ -57,7 +57,6 @@ def pytest_configure(config: pytest.Config) -> None:
         performance = _performance(config, impl.name)
     except KitUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
-    cache_dir.separate(config, impl.name)
     state = RunState(
         implementation=impl,
         catalogue=catalogue,
@@ -69,6 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[STATE_KEY] = state
     vectors.activate(catalogue)
+    if not _judges_here(config, state.spec_root):
+        return
+    cache_dir.separate(config, impl.name)
     manager = config.pluginmanager
     manager.register(ResultCollector(state), "sockspec-results")
     manager.register(TerminalSummary(state), "sockspec-terminal")
@@ -83,6 +85,21 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.htmlpath = str(Path(config.getoption("report_dir")) / f"{impl.name}.html")
             config.option.self_contained_html = True
         manager.register(HtmlReportHooks(state, performance), "sockspec-html")
+
+
+def _judges_here(config: pytest.Config, spec_root: Path) -> bool:
+    """Whether this run can hold spec cases: the suite is under the rootdir, or an argument lies in it.
+
+    The entry point loads the plugin into every pytest run where sockspec is
+    installed; a project's own tests get neither reports nor a moved cache.
+    """
+    if config.getoption("spec_data") or (Path(config.rootpath) / "specs" / "data").is_dir():
+        return True
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == spec_root or spec_root in path.parents:
+            return True
+    return False
 
 
 def _performance(config: pytest.Config, implementation: str) -> dict[str, Any] | None:

@@ -77,6 +77,13 @@ def test_the_installed_command_runs_and_compares_from_any_folder(venv: Path) -> 
     assert (project / ".pytest_cache/sockspec/sockspec_reference").is_dir()
     assert not list(venv.glob("lib/python*/site-packages/sockspec/**/.pytest_cache"))
 
+    own = venv.parent / "own-tests"  # a project's own tests, with sockspec installed: the kit stays out
+    own.mkdir()
+    (own / "test_mine.py").write_text("def test_mine():\n    assert True\n")
+    mine = _sh([python, "-m", "pytest", "-q"], own)
+    assert mine.returncode == 0 and "1 passed" in mine.stdout, mine.stdout + mine.stderr
+    assert not (own / "reports").exists() and not (own / ".pytest_cache/sockspec").exists()
+
     reports = [str(project / "reports/sockspec_reference.json")]
     shipped_node = next(venv.glob("lib/python*/site-packages/sockspec/suite/profiles/node.toml")).read_text()
     # Until profiles resolve their paths against their own folder (issue 13, item 3), the shipped node
