@@ -32,7 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--impl",
         metavar="PROFILE",
         default=None,
-        help="implementation profile: a TOML file, or the name of a shipped one in profiles/ (default: reference).",
+        help="implementation profile: a TOML file, or the name of a shipped one (default: reference).",
     )
     group.addoption(
         "--impl-module",
@@ -88,7 +88,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--spec-data",
         metavar="DIR",
         default=None,
-        help="directory of requirement files sNN_*.json (default: specs/data under the rootdir).",
+        help="directory of requirement files sNN_*.json (default: the rootdir's specs/data, else the installed one).",
     )
     group.addoption(
         "--bench-json",

@@ -1,8 +1,10 @@
 """The sockspec pytest plugin: wires options, collection, grading and reports.
 
-Loaded by the repository's ``conftest.py``.  Each concern lives in its own
-module; this one only builds the run state and registers the stateful
-reporters, undoing both in ``pytest_unconfigure``.
+Loaded wherever sockspec is installed, by its ``pytest11`` entry point
+(pyproject.toml), and by the repository's ``conftest.py`` where entry points
+are off; both name the module, so pytest registers it once.  Each concern
+lives in its own module; this one only builds the run state and registers
+the stateful reporters, undoing both in ``pytest_unconfigure``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from sockspec import preflight, targets, vectors
+from sockspec import cache_dir, preflight, targets, vectors
 from sockspec.destinations import Destinations
 from sockspec.errors import KitUsageError
+from sockspec.locations import SPECS
 from sockspec.profiles import check_names, resolve_implementation
 from sockspec.report_json import JsonReport
 from sockspec.requirements import Catalogue
@@ -34,8 +37,12 @@ _REGISTERED = ("sockspec-results", "sockspec-terminal", "sockspec-destinations",
 
 
 def _data_dir(config: pytest.Config) -> Path:
+    """``--spec-data``, else the rootdir's ``specs/data``, else the installed specs' data (sockspec/locations.py)."""
     given = config.getoption("spec_data")
-    return Path(given) if given else Path(config.rootpath) / "specs" / "data"
+    if given:
+        return Path(given)
+    beside = Path(config.rootpath) / "specs" / "data"
+    return beside if beside.is_dir() else SPECS / "data"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -60,10 +67,6 @@ def pytest_configure(config: pytest.Config) -> None:
         catalogue = Catalogue.load(data_dir)
         check_names(impl, catalogue)
         performance = _performance(config, impl.name)
-        if _runs_cases(config):
-            preflight.check(impl, timeout=config.getoption("io_timeout"))
-            for target in impl.targets:
-                targets.reach(target, config.getoption("io_timeout"))
     except KitUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = RunState(
@@ -77,6 +80,16 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[STATE_KEY] = state
     vectors.activate(catalogue)
+    if not _judges_here(config, state.spec_root):
+        return
+    if _runs_cases(config):  # only now: a project's own tests never start the implementation
+        try:
+            preflight.check(impl, timeout=config.getoption("io_timeout"))
+            for target in impl.targets:
+                targets.reach(target, config.getoption("io_timeout"))
+        except KitUsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
+    cache_dir.separate(config, impl.name)
     manager = config.pluginmanager
     manager.register(ResultCollector(state), "sockspec-results")
     manager.register(TerminalSummary(state), "sockspec-terminal")
@@ -118,6 +131,21 @@ def _runs_cases(config: pytest.Config) -> bool:
     """Whether this process is about to run cases: not an xdist worker (the controller checked), not --help."""
     worker = getattr(config, "workerinput", None) is not None
     return not (worker or config.getoption("help") or config.getoption("collectonly"))
+
+
+def _judges_here(config: pytest.Config, spec_root: Path) -> bool:
+    """Whether this run can hold spec cases: the suite is under the rootdir, or an argument lies in it.
+
+    The entry point loads the plugin into every pytest run where sockspec is
+    installed; a project's own tests get neither reports nor a moved cache.
+    """
+    if config.getoption("spec_data") or (Path(config.rootpath) / "specs" / "data").is_dir():
+        return True
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == spec_root or spec_root in path.parents:
+            return True
+    return False
 
 
 def _performance(config: pytest.Config, implementation: str) -> dict[str, Any] | None:

@@ -50,12 +50,13 @@ from typing import Any
 from sockspec.documents import validate
 from sockspec.errors import KitUsageError
 from sockspec.implementation import DEFAULT_MODULE, DEFAULT_PROGRAMS, RECIPES, Expectation, Implementation, is_path
+from sockspec.locations import PROFILES
 from sockspec.requirements import Catalogue
 
 __all__ = ["PROFILE_DIR", "check_names", "load_profile", "resolve_implementation"]
 
 #: Shipped profiles; ``--impl NAME`` looks here when NAME is not a file.
-PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
+PROFILE_DIR = PROFILES
 
 
 def _command(value: str | list[str], folder: Path) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from sockspec.bench import EXIT_IMPLEMENTATION, EXIT_INTERRUPTED
 from sockspec.bench._report import render_html, render_section
 from sockspec.bench._results import summarise
 from sockspec.bench._runner import _percentiles, _split
+from sockspec.bench._system import wait_for_quiet
 from sockspec.bench._workers import BenchAborted, start_workers
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the bench reads /proc")
@@ -73,7 +74,7 @@ def test_bad_arguments_exit_2_with_usage(args: list[str], capsys: pytest.Capture
     with pytest.raises(SystemExit) as exited:
         main(["bench", *args])
     assert exited.value.code == 2
-    assert "usage: python -m sockspec" in capsys.readouterr().err
+    assert "usage: sockspec" in capsys.readouterr().err
 
 
 def test_tiny_run_writes_tables_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,6 +85,7 @@ def test_tiny_run_writes_tables_json_and_html(tmp_path: Path, capsys: pytest.Cap
     assert code == 0, captured.err
     assert "echo 64B x 3" in captured.out and "sntp K=2" in captured.out
     assert "xasyncio (req/s|cpu|p99)" in captured.out
+    assert "echo 64B x 3 done (median req/s): reference " in captured.err  # each cell as it finishes
     doc = json.loads(out_json.read_text())
     assert doc["implementation"]["name"] == "reference"
     assert doc["command"].startswith("python -m sockspec bench")
@@ -232,3 +234,9 @@ def test_a_broken_load_generator_is_the_benchs_own_error(tmp_path: Path) -> None
         start_workers(broken) as workers,
     ):
         workers[0].read(time.monotonic() + 10, "the ready message")
+
+
+def test_a_wait_for_a_quiet_machine_is_announced() -> None:
+    heard: list[float] = []
+    quiet = wait_for_quiet(threshold=-1.0, max_wait=0.3, sample=0.1, waiting=heard.append)
+    assert len(heard) == 1 and quiet.waited >= 0.3

@@ -26,6 +26,7 @@ import contextlib
 import os
 import select
 import socket
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -141,13 +142,23 @@ def measure(
     settings: Settings,
     pinning: Pinning,
     workdir: Path,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """One run of ``spec`` under ``load`` (echo: size and conns; sntp: outstanding); a result dict.
 
     Raises ``IUTError`` when the server does not start or does not answer the
     priming exchange, and :class:`BenchAborted` when the run breaks later.
+    ``progress`` hears what the run waits for.
     """
-    quiet = wait_for_quiet(settings.quiet_threshold, settings.quiet_max_wait)
+
+    def waiting(busy: float) -> None:
+        if progress is not None:
+            progress(
+                f"waiting up to {settings.quiet_max_wait:g} s for a quiet machine: other processes use "
+                f"{busy:.2f} cores (threshold {settings.quiet_threshold:g}, --quiet-threshold)"
+            )
+
+    quiet = wait_for_quiet(settings.quiet_threshold, settings.quiet_max_wait, waiting=waiting)
     calibration = calibrate()
     server = spec.start(pinning)
     try:
@@ -299,7 +310,17 @@ def schedule(
                 runs[spec.name].append(result)
                 progress(f"{label}: {_brief(mode, result)}")
         table.append({**load, "runs": runs})
+        progress(_cell(mode, load, runs))
     return table
+
+
+def _cell(mode: str, load: dict[str, Any], runs: dict[str, list[dict[str, Any]]]) -> str:
+    """One finished cell of the table: each server's median requests per second over its runs."""
+    medians = []
+    for name, server_runs in runs.items():
+        rates = [r["rps"] for r in server_runs if "error" not in r]
+        medians.append(f"{name} {statistics.median(rates) / 1000:.1f}k/s" if rates else f"{name} failed")
+    return f"{mode} {_load_label(mode, load)} done (median req/s): " + ", ".join(medians)
 
 
 def _least_disturbed(
@@ -315,7 +336,7 @@ def _least_disturbed(
     """One run, measured again (bounded) while other processes took more than the quiet threshold."""
     attempts = []
     for attempt in range(settings.retries + 1):
-        result = measure(spec, mode, load, settings, pinning, workdir)
+        result = measure(spec, mode, load, settings, pinning, workdir, lambda line: progress(f"{label}: {line}"))
         attempts.append(result)
         if result["other_cores"] <= settings.quiet_threshold:
             break

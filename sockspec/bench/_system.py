@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sockspec.procfs import TICKS, group_pids, stat_fields
@@ -204,16 +204,20 @@ class Quiet:
         }
 
 
-def wait_for_quiet(threshold: float, max_wait: float, sample: float = 0.4) -> Quiet:
+def wait_for_quiet(
+    threshold: float, max_wait: float, sample: float = 0.4, waiting: Callable[[float], None] | None = None
+) -> Quiet:
     """Wait (at most ``max_wait`` s) until other processes use under ``threshold`` cores.
 
     The one-minute load average lags by a minute and includes the bench's own
     previous run, so the decision uses the CPU the whole machine spends over
     a short sample while the bench itself is idle; the load average is
-    recorded beside it.
+    recorded beside it.  ``waiting`` hears, once, the cores others use when
+    the first sample is too busy, so a long wait is never a silent one.
     """
     start = time.monotonic()
     sample = min(sample, max(0.05, max_wait))
+    told = False
     while True:
         busy0, total0 = machine_busy()
         time.sleep(sample)
@@ -224,6 +228,9 @@ def wait_for_quiet(threshold: float, max_wait: float, sample: float = 0.4) -> Qu
         waited = time.monotonic() - start
         if busy < threshold or waited >= max_wait:
             return Quiet(loadavg(), busy, waited)
+        if waiting is not None and not told:
+            waiting(busy)
+            told = True
 
 
 def calibrate() -> float:

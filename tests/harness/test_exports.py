@@ -19,5 +19,6 @@ def test_all_is_pinned() -> None:
 
 
 def test_every_export_exists_and_public_names_are_exported() -> None:
-    public = {name for name in vars(sockspec.harness) if not name.startswith("_") and name != "annotations"}
+    # "@py_builtins", "@pytest_ar": pytest rewrites the asserts of a package that ships a pytest11 plugin.
+    public = {name for name in vars(sockspec.harness) if not name.startswith(("_", "@")) and name != "annotations"}
     assert public == set(sockspec.harness.__all__)
