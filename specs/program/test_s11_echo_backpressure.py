@@ -83,8 +83,9 @@ class Flow:
             self.problem = "end of file"
             return 0
         start = self.received
-        if self.first_wrong is None and chunk != self.data[start : start + len(chunk)]:
-            at = next(n for n, (a, b) in enumerate(zip(chunk, self.data[start:], strict=False)) if a != b)
+        expected = self.data[start : start + len(chunk)]
+        if self.first_wrong is None and chunk != expected:
+            at = next(n for n, (a, b) in enumerate(zip(chunk, expected, strict=True)) if a != b)
             self.first_wrong, self.wrong_bytes = start + at, chunk[at : at + SAMPLE]
         self.digest.update(chunk)
         self.received += len(chunk)
@@ -167,10 +168,13 @@ def test_each_client_gets_its_own_bytes_under_backpressure(iut_echo_server, case
     payloads = [random.Random(seed + n).randbytes(size) for n in range(clients)]
     with evidence("echo-server", iut_echo_server.describe), contextlib.ExitStack() as stack:
         port = iut_echo_server.get().port
-        flows = [
-            Flow(n, data, stack.enter_context(connect_small_window(port, spec["rcvbuf"], stall)))
-            for n, data in enumerate(payloads)
-        ]
+        flows = []
+        for n, data in enumerate(payloads):
+            try:
+                sock = stack.enter_context(connect_small_window(port, spec["rcvbuf"], stall))
+            except OSError as exc:
+                expect_that(f"connection of client {n}", False, expected="connected", actual=f"{exc!r}")
+            flows.append(Flow(n, data, sock))
         start = time.monotonic()
         why = pump(flows, late, stall, deadline)
         elapsed = time.monotonic() - start
