@@ -74,10 +74,16 @@ class Sockets:
         sock.connect((LOOPBACK, port))
         return sock
 
-    def connected(self, timeout: float = IO_TIMEOUT) -> tuple[Any, stdlib.socket]:
-        """An IUT client with ``timeout``, connected to a standard-library peer."""
+    def connected(self, timeout: float = IO_TIMEOUT, *, rcvbuf: int = 0) -> tuple[Any, stdlib.socket]:
+        """An IUT client with ``timeout``, connected to a standard-library peer.
+
+        ``rcvbuf`` sets the peer's receive buffer before it listens (the
+        accepted socket inherits it, and its window is fixed at the handshake).
+        """
         server = self.keep(stdlib.socket(stdlib.AF_INET, stdlib.SOCK_STREAM))
         server.settimeout(IO_TIMEOUT)
+        if rcvbuf:
+            server.setsockopt(stdlib.SOL_SOCKET, stdlib.SO_RCVBUF, rcvbuf)
         server.bind((LOOPBACK, 0))
         server.listen(1)
         client = self.tcp(timeout)

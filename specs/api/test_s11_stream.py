@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import socket as stdlib  # plumbing only: the peer
 import threading
+import time
 
 import pytest
 
-from sockspec import expect_equal
+from sockspec import expect_equal, expect_that, params
 
 MIB = 1024 * 1024
 
@@ -49,6 +51,48 @@ def test_megabyte_arrives_in_order(sockets):
     reader.join(5)
     expect_equal("bytes received", len(received), len(payload))
     expect_equal("SHA-256 of what arrived", hashlib.sha256(received).hexdigest(), hashlib.sha256(payload).hexdigest())
+
+
+@pytest.mark.parametrize("case", params("s11.sendall.slow-reader"))
+def test_sendall_waits_for_a_slow_reader(sockets, case):
+    """The peer's small window and late, paused reads make the kernel take the payload a little at a time."""
+    spec = case["input"]
+    size, burst = spec["size"], spec["burst"]
+    payload = random.Random(spec["seed"]).randbytes(size)
+    client, peer = sockets.connected(timeout=spec["timeout"], rcvbuf=spec["rcvbuf"])
+    peer.settimeout(spec["stall"])
+    digest = hashlib.sha256()
+    received = [0]
+    problem: list[str] = []
+
+    def read_slowly() -> None:
+        time.sleep(spec["late"])
+        try:
+            while received[0] < size:
+                chunk = peer.recv(min(burst - received[0] % burst, size - received[0]))
+                if not chunk:
+                    problem.append("end of stream")
+                    return
+                digest.update(chunk)
+                received[0] += len(chunk)
+                if received[0] % burst == 0:
+                    time.sleep(spec["pause"])
+        except TimeoutError:
+            problem.append(f"nothing more within {spec['stall']:g} s")
+        except OSError as exc:
+            problem.append(f"the peer's recv failed: {exc}")
+
+    reader = threading.Thread(target=read_slowly, daemon=True)
+    reader.start()
+    client.sendall(payload)
+    reader.join(spec["timeout"])
+    expect_that(
+        "bytes the peer received",
+        received[0] == size,
+        expected=str(size),
+        actual=f"{received[0]}" + (f" ({problem[0]})" if problem else ""),
+    )
+    expect_equal("SHA-256 of what arrived", digest.hexdigest(), hashlib.sha256(payload).hexdigest())
 
 
 @pytest.mark.req("s11.shutdown.half-close")

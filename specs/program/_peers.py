@@ -140,6 +140,24 @@ def connect_within(port: int, wait: float, timeout: float = PEER_TIMEOUT) -> std
             time.sleep(0.02)
 
 
+def connect_small_window(port: int, rcvbuf: int, timeout: float = PEER_TIMEOUT, host: str = LOOPBACK) -> stdlib.socket:
+    """A connection to ``port`` whose receive buffer is ``rcvbuf`` bytes.
+
+    The buffer is set before connecting, because the window a TCP socket
+    offers is fixed from it at the handshake: a peer that stops reading then
+    makes the server's ``send()`` fall short after a few kilobytes.
+    """
+    sock = stdlib.socket(stdlib.AF_INET, stdlib.SOCK_STREAM)
+    try:
+        sock.setsockopt(stdlib.SOL_SOCKET, stdlib.SO_RCVBUF, rcvbuf)
+        sock.settimeout(timeout)
+        sock.connect((host, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 def exchange(
     port: int, data: bytes, *, half_close: bool = False, timeout: float = ECHO_TIMEOUT, host: str = LOOPBACK
 ) -> Echoed:

@@ -1,10 +1,11 @@
-"""A socket module with four typical mistakes, to prove the API specs can fail.
+"""A socket module with five typical mistakes, to prove the API specs can fail.
 
 Everything else is CPython's ``socket``.  The mistakes:
 - ``htonl`` forgets to swap bytes on a little-endian host;
 - ``inet_aton`` accepts only the four-part dotted form, not inet(3)'s short forms;
 - ``getservbyport`` returns upper-case service names;
-- ``socket.settimeout(0)`` is ignored instead of making the socket non-blocking.
+- ``socket.settimeout(0)`` is ignored instead of making the socket non-blocking;
+- ``socket.sendall`` is one ``send()``: what the kernel does not take at once is lost.
 """
 
 from __future__ import annotations
@@ -34,3 +35,6 @@ class socket(_std.socket):  # lower case: it replaces socket.socket
         if value == 0:
             return
         super().settimeout(value)
+
+    def sendall(self, data: bytes, flags: int = 0) -> None:
+        self.send(data, flags)
