@@ -7,10 +7,13 @@ file, so both are read in exactly one place (:mod:`sockspec.profiles`).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -54,8 +57,20 @@ RECIPES = (
 
 
 def expand(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Replace ``{python}`` in a command with the interpreter running the kit."""
-    return tuple(part.replace("{python}", sys.executable) for part in argv)
+    """Replace ``{python}`` with the interpreter running the kit and ``{reference}`` with the reference's folder.
+
+    ``{reference}`` lets a profile run a file of the reference with another
+    interpreter (PyPy runs ``{reference}/harness.py``) wherever the kit is
+    installed; the folder is found without importing the reference.
+    """
+    return tuple(part.replace("{python}", sys.executable).replace("{reference}", _reference_dir()) for part in argv)
+
+
+@cache
+def _reference_dir() -> str:
+    spec = importlib.util.find_spec("sockspec_reference")
+    origin = spec.origin if spec is not None else None
+    return str(Path(origin).parent) if origin else "sockspec_reference"
 
 
 def is_path(word: str) -> bool:
