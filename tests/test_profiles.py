@@ -67,3 +67,11 @@ def test_relative_paths_are_taken_from_the_profile_folder(tmp_path: Path) -> Non
         "require('./x')",
         "lib",
     )
+
+
+def test_reference_placeholder_names_the_installed_reference() -> None:
+    """``{reference}`` lets another interpreter run a file of the reference wherever the kit is installed."""
+    from sockspec.implementation import expand
+
+    (harness,) = expand(("{reference}/harness.py",))
+    assert Path(harness).is_file() and Path(harness).parent.name == "sockspec_reference"
