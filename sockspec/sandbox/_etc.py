@@ -30,9 +30,13 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
-__all__ = ["HOSTNAME_ADDRESS", "NSSWITCH_CONF", "RESOLVER_TIMEOUT_S", "hosts_file", "resolv_conf"]
+__all__ = ["HOSTNAME_ADDRESS", "NSSWITCH_CONF", "RESOLVER_LIMIT_S", "RESOLVER_TIMEOUT_S", "hosts_file", "resolv_conf"]
 
 RESOLVER_TIMEOUT_S = 1
+#: The longest a lookup may legitimately take in the sandbox: a resolver that keeps its own
+#: settings instead of these may use glibc's defaults, timeout 5 s times 2 attempts
+#: (resolv.conf(5)); the kit waits this much longer than ``--io-timeout`` for a sandboxed call.
+RESOLVER_LIMIT_S = 10
 HOSTNAME_ADDRESS = "127.0.1.1"
 _HEADER = "# written by the sockspec resolver sandbox\n"
 
