@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from sockspec.outcomes import not_applicable
-from sockspec.sandbox import RESOLVER_LIMIT_S, ResolverSandbox
+from sockspec.sandbox import ResolverSandbox
 from sockspec.state import run_state
 
 __all__ = ["online", "resolver_sandbox", "sandboxed_api"]
@@ -50,7 +50,7 @@ def sandboxed_api(pytestconfig: pytest.Config, resolver_sandbox: ResolverSandbox
     root = str(pytestconfig.rootpath)
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH", "")]))}
     # a lookup may take the resolver's whole limit before the harness can answer
-    timeout = state.io_timeout + RESOLVER_LIMIT_S
+    timeout = state.io_timeout + resolver_sandbox.lookup_limit
     client = HarnessClient(resolver_sandbox.wrap(argv), call_timeout=timeout, validate=state.validate_harness, env=env)
     with client:
         yield client.api

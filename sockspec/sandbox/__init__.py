@@ -9,7 +9,6 @@ real resolver.
 
 from __future__ import annotations
 
-from ._etc import RESOLVER_LIMIT_S as RESOLVER_LIMIT_S
 from ._sandbox import ResolverSandbox as ResolverSandbox
 
-__all__ = ["RESOLVER_LIMIT_S", "ResolverSandbox"]
+__all__ = ["ResolverSandbox"]

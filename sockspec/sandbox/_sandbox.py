@@ -16,7 +16,7 @@ from typing import Any
 from sockspec.errors import CannotStart, IUTTimeout, KitUsageError
 from sockspec.process import run
 
-from ._etc import hosts_file
+from ._etc import RESOLVER_LIMIT_S, hosts_file
 from ._zone import load_zone
 
 __all__ = ["ResolverSandbox"]
@@ -78,6 +78,9 @@ class ResolverSandbox:
     128+N if it died of signal N, or 125 if the sandbox could not be set up
     (126 and 127: the command could not be run, or was not found).
     """
+
+    #: The longest a lookup in the sandbox may legitimately take (``RESOLVER_LIMIT_S``).
+    lookup_limit: float = RESOLVER_LIMIT_S
 
     def __init__(self, zone: Path, workdir: Path, extra_hosts: Mapping[str, str] | None = None) -> None:
         load_zone(zone)  # a bad zone is the kit's fault: say so now, not once per command
