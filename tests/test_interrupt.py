@@ -17,6 +17,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 #: Spec modules that keep servers, sandboxes and harnesses running while they work.
@@ -66,6 +68,7 @@ def socket_inodes(pids: list[int]) -> set[str]:
     return inodes
 
 
+@pytest.mark.timeout(START_LIMIT + 2 * STOP_LIMIT + 60)  # above the limits: they, not pytest-timeout, end it
 def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
     marker = f"SOCKSPEC_INTERRUPT_TEST={uuid.uuid4().hex}"
     env = dict(os.environ, SOCKSPEC_INTERRUPT_TEST=marker.split("=", 1)[1])
