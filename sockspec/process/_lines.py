@@ -37,8 +37,10 @@ __all__ = ["STDERR_TAIL", "LineProcess"]
 STDERR_TAIL = 8 * 1024
 
 _READ_CHUNK = 256 * 1024
-#: How long a child that closed its stdout gets to exit before it is called killed.
-_EXIT_WAIT = 1.0
+#: How long a child that closed its stdout gets to exit before it is called killed, and
+#: the stderr reader to reach the end of its pipe (the traceback a report shows): only a
+#: child that lingers waits it out, so it allows for a machine busy with other work.
+_EXIT_WAIT = 3.0
 
 
 def _signal_name(number: int) -> str:

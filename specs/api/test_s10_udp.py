@@ -9,6 +9,7 @@ import pytest
 
 from sockspec import expect_equal, expect_raises, expect_that
 from sockspec.addresses import LOOPBACK
+from specs.api.conftest import ROUND_TRIP_ALLOWANCE
 
 REQUEST = b"\x1b" + 47 * b"\0"  # the tutorial's SNTP request
 
@@ -58,4 +59,5 @@ def test_recvfrom_times_out(sockets):
     start = time.monotonic()
     expect_raises("recvfrom(1024) with no datagram", [TimeoutError], sock.recvfrom, 1024)
     waited = time.monotonic() - start
-    expect_that("time waited", 0.09 <= waited <= 0.6, expected="0.1 s (0.09 to 0.6)", actual=round(waited, 3))
+    high = 0.3 + ROUND_TRIP_ALLOWANCE
+    expect_that("time waited", 0.09 <= waited <= high, expected=f"0.1 s (0.09 to {high:g})", actual=round(waited, 3))

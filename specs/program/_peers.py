@@ -22,8 +22,9 @@ from sockspec.addresses import LOOPBACK
 from sockspec.servers.wakeup import quietly_shutdown
 from sockspec.servers.wire_record import hexdump
 
-#: Timeout of a peer of a server that prints lines (socket-modes, reuse-server), in seconds.
-PEER_TIMEOUT = 1.0
+#: Timeout of a peer of a server that prints lines (socket-modes, reuse-server), in seconds:
+#: only a server that does not answer waits it out, so it allows for a loaded machine.
+PEER_TIMEOUT = 2.0
 #: Timeout of a peer of an echo server, and of the kit's proxy in front of one: a payload
 #: of megabytes has to go there and back.
 ECHO_TIMEOUT = 2.0

@@ -26,7 +26,7 @@ from specs.program._peers import connect, free_port
 from specs.program._scenarios import run_once
 from specs.program._servers import SERVER_WAIT, Started, attach_server
 
-LINE_WAIT = 1.5  # seconds for the server to print a client's lines
+LINE_WAIT = 3.0  # seconds for the server to print a client's lines, on a loaded machine
 
 
 def _time_wait_seen(port: int, wait: float = 0.5) -> bool:

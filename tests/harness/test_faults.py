@@ -25,6 +25,11 @@ from sockspec.process import LineProcess
 FAKES = Path(__file__).with_name("fakes")
 
 
+#: What a kill and its reaping may take beyond the deadline that called for it, on a machine
+#: whose cores are busy with other work (docs/architecture.md, "Deadlines").
+LOAD_MARGIN = 3.0
+
+
 def fake(name: str, *args: str) -> list[str]:
     return [sys.executable, str(FAKES / f"{name}.py"), *args]
 
@@ -46,7 +51,7 @@ def open_client() -> Iterator[Any]:
 
 def assert_gone(pid: int, *, reaped: bool = True) -> None:
     """The process no longer runs; ``reaped=False`` also accepts a zombie that is not ours to reap."""
-    deadline = time.monotonic() + 2.0
+    deadline = time.monotonic() + LOAD_MARGIN
     while True:
         try:
             os.kill(pid, 0)
@@ -81,7 +86,7 @@ def test_a_hanging_harness_times_out_and_is_killed_with_its_children(open_client
     client = open_client(fake("hang"), call_timeout=0.5)
     error, pid, elapsed = failing_call(client, IUTTimeout, 1)
     assert str(error).startswith("harness did not answer call ntohl(1) within 0.5 s")
-    assert 0.5 <= elapsed < 2.0
+    assert 0.5 <= elapsed < 0.5 + LOAD_MARGIN  # killed at its deadline, not at some later one
     child = re.search(r"started child (\d+)", error.stderr)
     assert child, error.stderr
     assert_gone(int(child.group(1)), reaped=False)
@@ -89,12 +94,12 @@ def test_a_hanging_harness_times_out_and_is_killed_with_its_children(open_client
 
 
 def test_a_crashing_harness_reports_its_exit_code_and_traceback(open_client: Any) -> None:
-    client = open_client(fake("crash"))
+    client = open_client(fake("crash"), call_timeout=10.0)
     error, pid, elapsed = failing_call(client, IUTCrashed, 1)
     assert str(error).startswith("harness exited with code 1 during call ntohl(1)")
     assert "RuntimeError: the fake harness broke down on ntohl" in error.stderr
     assert "--- stderr of the implementation ---" in str(error)
-    assert elapsed < 1.5
+    assert elapsed < 10.0  # noticed when it exited, not when the call's deadline came
     assert_recovers(client, pid)
 
 
