@@ -132,7 +132,9 @@ def test_servers_in_another_namespace_are_judged_where_they_run(veth_pair: Pair,
     assert not verdict_ids(data, "FAIL"), output
     assert data["implementation"] == f"target-{SERVER_ADDRESS}-{echo.port}+target-{SERVER_ADDRESS}-{sntp.port}"
     judged = {**_verdicts(data, "s11.echo_server."), **_verdicts(data, "s10.sntp_server.")}
-    assert len(judged) == 9 + 14
+    assert set(judged) == {
+        req for req in data["requirements"] if req.startswith(("s11.echo_server.", "s10.sntp_server."))
+    }
     for req_id, verdicts in judged.items():
         if req_id in CONTROL:
             assert verdicts == {"N/A"}, req_id
