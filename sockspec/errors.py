@@ -66,6 +66,13 @@ class IUTError(SockspecError):
             return f"{text}\n--- stderr of the implementation ---\n{self.stderr.rstrip()}"
         return text
 
+    def summary(self) -> str:
+        """The fault in one line, for a one-line error: the message, and the stderr line most likely to say why."""
+        message = " ".join(str(self.args[0] if self.args else type(self).__name__).split())
+        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
+        telling = [line for line in lines if "error" in line.lower()] or lines
+        return f"{message} (stderr: {telling[-1]})" if telling else message
+
 
 class IUTTimeout(IUTError):
     """The IUT did not answer within the allowed time."""

@@ -69,7 +69,7 @@ def _harness(who: str, impl: Implementation, timeout: float) -> None:
     except KitUsageError as exc:
         raise KitUsageError(f"{what}: {_one_line(str(exc))}") from None
     except IUTError as exc:
-        raise KitUsageError(f"{what} did not answer start: {_summary(exc)}") from None
+        raise KitUsageError(f"{what} did not answer start: {exc.summary()}") from None
 
 
 def _programs(who: str, prefix: tuple[str, ...], timeout: float) -> None:
@@ -96,14 +96,6 @@ def _starts(what: str, argv: Sequence[str]) -> None:
     for word in argv[1:]:
         if is_path(word) and not os.path.exists(word):
             raise KitUsageError(f"{what} cannot start: it names {word!r}, which does not exist")
-
-
-def _summary(exc: IUTError) -> str:
-    """The fault in one line: its message, and the line of its stderr most likely to say why."""
-    lines = [line.strip() for line in exc.stderr.splitlines() if line.strip()]
-    telling = [line for line in lines if "error" in line.lower()] or lines
-    message = _one_line(exc.args[0] if exc.args else str(exc))
-    return f"{message} (stderr: {telling[-1]})" if telling else message
 
 
 def _one_line(text: str) -> str:

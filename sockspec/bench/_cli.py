@@ -31,7 +31,7 @@ from ._options import canonical_command, settle
 from ._report import render_html, render_text
 from ._results import summarise
 from ._runner import BenchAborted, Settings, schedule
-from ._servers import echo_servers, one_line, sntp_servers
+from ._servers import echo_servers, sntp_servers
 from ._system import plan_pinning, usable_cpus
 
 __all__ = ["EXIT_BENCH", "EXIT_IMPLEMENTATION", "EXIT_INTERRUPTED", "run"]
@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         print("bench: interrupted; every server and load generator was stopped", file=sys.stderr)
         return EXIT_INTERRUPTED
     except IUTError as exc:
-        print(f"bench: implementation {impl.name} failed: {one_line(exc)}", file=sys.stderr)
+        print(f"bench: implementation {impl.name} failed: {exc.summary()}", file=sys.stderr)
         return EXIT_IMPLEMENTATION
     except (BenchAborted, OSError) as exc:
         print(f"bench: could not run: {exc}", file=sys.stderr)

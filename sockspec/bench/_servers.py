@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-from sockspec.errors import CannotStart, IUTError, IUTTimeout
+from sockspec.errors import CannotStart, IUTTimeout
 from sockspec.implementation import Implementation
 from sockspec.process import kill_group, run, spawn, start
 
@@ -253,11 +253,3 @@ def sntp_servers(
                 )
             )
     return specs, notes
-
-
-def one_line(exc: IUTError) -> str:
-    """The message of an IUT error without its stderr tail, with the last stderr line if there is one."""
-    text = str(exc.args[0] if exc.args else exc).strip().splitlines()
-    first = text[0] if text else type(exc).__name__
-    tail = [line for line in exc.stderr.strip().splitlines() if line.strip()]
-    return f"{first} (stderr: {tail[-1].strip()})" if tail else first

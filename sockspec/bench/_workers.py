@@ -18,8 +18,6 @@ from typing import Any
 from sockspec.errors import IUTError
 from sockspec.process import LineProcess
 
-from ._servers import one_line
-
 __all__ = ["BenchAborted", "Worker", "start_workers"]
 
 LOADGEN = Path(__file__).with_name("_loadgen.py")
@@ -83,7 +81,7 @@ def _aborting() -> Iterator[None]:
     try:
         yield
     except IUTError as exc:
-        raise BenchAborted(one_line(exc)) from None
+        raise BenchAborted(exc.summary()) from None
 
 
 @contextlib.contextmanager

@@ -27,7 +27,7 @@ Modules: ``_group`` starts and kills, ``_pipes`` reads output on threads,
 
 from sockspec.errors import CannotStart
 
-from ._child import Child, Spawned, spawn
+from ._child import Child, Spawned, numbers_named, spawn
 from ._group import Env, kill_all, kill_group, merged_env, start
 from ._lines import STDERR_TAIL, LineProcess
 from ._pipes import OUTPUT_CAP, PipeReader
@@ -46,6 +46,7 @@ __all__ = [
     "kill_all",
     "kill_group",
     "merged_env",
+    "numbers_named",
     "run",
     "spawn",
     "start",

@@ -30,6 +30,11 @@ _NUMBER = re.compile(rb"(?<![\d.])(\d{1,5})(?![\d.])")
 _HOST_PORT = re.compile(rb"[\w\]]:(\d{1,5})(?!\d)")
 
 
+def numbers_named(line: str) -> set[int]:
+    """The numbers ``line`` names on their own (not part of a dotted address or a longer number): candidate ports."""
+    return {int(n) for n in _NUMBER.findall(line.encode("utf-8", "replace"))}
+
+
 class Child:
     """A long-running child (a server under test), ready once it printed its first ``ready_lines`` lines.
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sockspec import expect_that
-from sockspec.process import Completed
+from sockspec.process import Completed, numbers_named
 
 CTIME = (
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 123]\d \d\d:\d\d:\d\d \d{4}"
@@ -89,7 +89,7 @@ def expect_line_shapes(what: str, lines: Sequence[str], templates: Sequence[str]
 def expect_port_named(what: str, line: str | None, port: int) -> None:
     """``line`` names ``port`` as a number of its own: the fact docs/programs.md asks a server to print."""
     __tracebackhide__ = True
-    named = line is not None and str(port) in re.findall(r"(?<![\d.])\d{1,5}(?![\d.])", line)
+    named = line is not None and port in numbers_named(line)
     expect_that(what, named, expected=f"a line naming port {port}, the port it listens on", actual=line)
 
 
