@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sockspec.addresses import LOOPBACK
 from sockspec.errors import IUTCrashed, IUTError, IUTProtocolError
+from sockspec.sntp_wire import MODE_SERVER, Header, request
 
 from ._servers import Running, ServerSpec
 from ._system import (
@@ -82,7 +84,7 @@ def prime_echo(port: int, size: int, timeout: float = 10.0) -> None:
     data = bytes((i * 7 + 3) & 0xFF for i in range(size))
     got = bytearray()
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        with socket.create_connection((LOOPBACK, port), timeout=timeout) as sock:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.setblocking(False)
             view, deadline = memoryview(data), time.monotonic() + timeout
@@ -105,16 +107,21 @@ def prime_echo(port: int, size: int, timeout: float = 10.0) -> None:
         raise IUTProtocolError(f"the priming connection got {len(got)} bytes back for {size}, or different bytes")
 
 
+#: The transmit timestamp of the priming request, which a server's reply must carry back as its originate.
+_PRIMING_TRANSMIT = 0x0101010101010101
+
+
 def prime_sntp(port: int, timeout: float = 2.0) -> None:
     """One SNTP request that must get a 48-byte server-mode reply."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
         try:
-            sock.sendto(b"\x23" + bytes(39) + b"\x01" * 8, ("127.0.0.1", port))
+            sock.sendto(request(4, _PRIMING_TRANSMIT), (LOOPBACK, port))
             reply = sock.recv(1024)
         except OSError as exc:
             raise IUTProtocolError(f"no reply to a priming SNTP request within {timeout:g} s ({exc})") from exc
-    if len(reply) < 48 or reply[0] & 7 != 4 or reply[24:32] != b"\x01" * 8:
+    header = Header.parse(reply)
+    if header is None or header.mode != MODE_SERVER or header.originate != _PRIMING_TRANSMIT:
         raise IUTProtocolError(f"the reply to a priming SNTP request is not a valid server reply: {reply[:48].hex()}")
 
 
@@ -186,7 +193,7 @@ def _measure_started(
 ) -> dict[str, Any]:
     base = {
         "mode": mode,
-        "host": "127.0.0.1",
+        "host": LOOPBACK,
         "port": server.port,
         "cpus": list(pinning.client),
         "stall": settings.stall,

@@ -23,9 +23,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
+from sockspec.addresses import LOOPBACK
 from sockspec.errors import CannotStart, IUTTimeout
 from sockspec.implementation import Implementation
 from sockspec.process import kill_group, run, spawn, start
+from sockspec.sntp_wire import request
 
 from ._system import Pinning, pin_group, pinned
 
@@ -172,7 +174,7 @@ def echo_servers(
 
 def _free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((LOOPBACK, 0))
         return int(sock.getsockname()[1])
 
 
@@ -180,7 +182,7 @@ def _answers(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(0.1)
         try:
-            sock.sendto(b"\x23" + bytes(47), ("127.0.0.1", port))
+            sock.sendto(request(4, 0), (LOOPBACK, port))
             return len(sock.recvfrom(512)[0]) >= 48
         except OSError:
             return False
