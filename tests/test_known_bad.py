@@ -171,6 +171,9 @@ def _backpressure_deadline() -> float:
     return float(spec["late"] + spec["stall"] + spec["clients"] * spec["size"] / spec["min_rate"])
 
 
+BACKPRESSURE_DEADLINE = _backpressure_deadline()
+
+
 # Every echo-server case but the backpressure one reads its echo as it sends, so no send() falls short.
 DROP_REST_FAILS = {"s11.echo_server.backpressure"}  # a client gets too few bytes, then nothing for 2 s
 SHARED_REST_FAILS = {"s11.echo_server.backpressure"}  # every client gets bytes of another one
@@ -271,14 +274,14 @@ FAKES = {
         _specs("s11_echo_server", "s11_echo_backpressure"),
         DROP_REST_FAILS,
         set(),
-        deadline=_backpressure_deadline(),  # its stalled clients are given up on within the case's deadline
+        deadline=BACKPRESSURE_DEADLINE,  # its stalled clients are given up on within the case's deadline
     ),
     "shared_rest": Fake(
         "shared_rest.py",
         _specs("s11_echo_server", "s11_echo_backpressure"),
         SHARED_REST_FAILS,
         set(),
-        deadline=_backpressure_deadline(),
+        deadline=BACKPRESSURE_DEADLINE,
     ),
 }
 
