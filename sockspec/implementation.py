@@ -30,6 +30,7 @@ __all__ = [
     "Implementation",
     "expand",
     "is_path",
+    "transport_of",
 ]
 
 DEFAULT_MODULE = "socket"
@@ -54,6 +55,13 @@ RECIPES = (
     "echo-server",
     "echo-client",
 )
+#: Server recipes that listen on UDP (docs/programs.md); every other server recipe listens on TCP.
+_UDP_SERVERS = frozenset({"sntp-server"})
+
+
+def transport_of(recipe: str) -> str:
+    """The transport a server recipe listens on, which tells the kit what kind of socket to wait for."""
+    return "udp" if recipe in _UDP_SERVERS else "tcp"
 
 
 def expand(argv: tuple[str, ...] | list[str]) -> tuple[str, ...]:

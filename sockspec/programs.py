@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from sockspec.checks import attach
+from sockspec.implementation import transport_of
 from sockspec.outcomes import unsupported
 from sockspec.process import Completed, Spawned, run, spawn
 
@@ -53,6 +54,6 @@ class Programs:
         attach(f"{recipe} (exit {done.returncode})", done.describe())
         return done
 
-    def spawn(self, recipe: str, *args: str, transport: str = "tcp", env: Mapping[str, str] | None = None) -> Spawned:
-        """Start a server recipe and wait until it listens on a ``transport`` port (docs/programs.md)."""
-        return spawn(self.argv(recipe, *args), ready_timeout=self.timeout, transport=transport, env=env)
+    def spawn(self, recipe: str, *args: str, env: Mapping[str, str] | None = None) -> Spawned:
+        """Start a server recipe and wait until it listens on its transport's port (docs/programs.md)."""
+        return spawn(self.argv(recipe, *args), ready_timeout=self.timeout, transport=transport_of(recipe), env=env)

@@ -24,7 +24,7 @@ import pytest
 
 from sockspec.addresses import LOOPBACK
 from sockspec.errors import KitUsageError
-from sockspec.implementation import Implementation
+from sockspec.implementation import Implementation, transport_of
 from sockspec.process import Spawned, run, spawn
 from sockspec.targets import Target, parse, parse_all, scope
 from specs.program._peers import unlistened_port
@@ -103,8 +103,7 @@ def veth_pair() -> Iterator[Pair]:
 
 def _reference_server(pair: Pair, recipe: str) -> Spawned:
     argv = [sys.executable, "-m", "sockspec_reference", recipe, "--host", SERVER_ADDRESS, "--port", "0"]
-    transport = "udp" if recipe == "sntp-server" else "tcp"
-    return spawn([*pair.exec_in(pair.server), *argv], ready_timeout=10, transport=transport)
+    return spawn([*pair.exec_in(pair.server), *argv], ready_timeout=10, transport=transport_of(recipe))
 
 
 def _verdicts(data: dict, prefix: str) -> dict[str, set[str]]:

@@ -25,7 +25,7 @@ from typing import Protocol
 
 from sockspec.addresses import LOOPBACK
 from sockspec.errors import CannotStart, IUTTimeout
-from sockspec.implementation import Implementation
+from sockspec.implementation import Implementation, transport_of
 from sockspec.process import kill_group, run, spawn, start
 from sockspec.sntp_wire import request
 
@@ -151,8 +151,7 @@ def _echo_baseline(name: str, workdir: Path) -> ServerSpec:
 def implementation_spec(impl: Implementation, recipe: str, extra: Sequence[str]) -> ServerSpec:
     argv = (*impl.programs, recipe, "--port", "0", *extra)
     name = f"{impl.name}-iut" if impl.name in (*ECHO_BASELINES, *SNTP_BASELINES) else impl.name
-    transport = "udp" if recipe == "sntp-server" else "tcp"
-    return ServerSpec(name, "implementation", argv, f"{impl.name} {recipe}", _spawned(argv, transport))
+    return ServerSpec(name, "implementation", argv, f"{impl.name} {recipe}", _spawned(argv, transport_of(recipe)))
 
 
 def echo_servers(

@@ -77,11 +77,10 @@ def require_proc_stat(pid: int) -> None:
 class ServerUnderTest:
     """One server recipe of the IUT, started on first use and again if it died; stopped at teardown."""
 
-    def __init__(self, programs: Programs, recipe: str, *args: str, transport: str = "tcp") -> None:
+    def __init__(self, programs: Programs, recipe: str, *args: str) -> None:
         self.programs = programs
         self.recipe = recipe
         self.args = args
-        self.transport = transport
         self._proc: Spawned | None = None
         self._failed: IUTError | None = None
 
@@ -97,7 +96,7 @@ class ServerUnderTest:
         if self._proc is None or not self._proc.alive():
             self.stop()
             try:
-                self._proc = self.programs.spawn(self.recipe, *self.args, transport=self.transport)
+                self._proc = self.programs.spawn(self.recipe, *self.args)
             except IUTError as exc:
                 self._failed = exc
                 raise
@@ -138,7 +137,7 @@ class SntpServersUnderTest:
     def get(self, offset: float = 0) -> ServerUnderTest:
         if offset not in self._servers:
             args = ("--port", "0") + ((f"--offset={float(offset)!r}",) if offset else ())
-            self._servers[offset] = ServerUnderTest(self.programs, "sntp-server", *args, transport="udp")
+            self._servers[offset] = ServerUnderTest(self.programs, "sntp-server", *args)
         return self._servers[offset]
 
     def stop(self) -> None:
