@@ -19,7 +19,7 @@ import pytest
 
 from sockspec.errors import KitUsageError
 from sockspec.implementation import Implementation
-from sockspec.outcomes import Unsupported, unsupported
+from sockspec.outcomes import Unsupported, not_applicable, unsupported
 from sockspec.requirements import Catalogue, Requirement
 from sockspec.state import EXPECTATION_KEY, REQUIREMENT_KEY, run_state
 
@@ -34,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sockspec_unsupported(capability, reason): set by the kit from the IUT's profile"
     )
+    config.addinivalue_line("markers", "sockspec_absent(reason): the IUT needs what this machine lacks (N/A)")
     try:
         _check_patterns(config.getoption("req"), run_state(config).catalogue)
     except KitUsageError as exc:
@@ -41,6 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    absent = item.get_closest_marker("sockspec_absent")
+    if absent is not None:
+        not_applicable(absent.args[0])
     mark = item.get_closest_marker("sockspec_unsupported")
     if mark is not None:
         capability, reason = mark.args
@@ -118,7 +122,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         req = state.catalogue.get(req_id)
         item.stash[REQUIREMENT_KEY] = req
-        _apply_declarations(item, req, state.implementation)
+        _apply_declarations(item, req, state.implementation, state.absent)
         item.user_properties.extend([("requirement", req.id), ("section", str(req.section)), ("level", req.level)])
     if problems:
         raise pytest.UsageError("sockspec: invalid spec cases:\n  " + "\n  ".join(problems))
@@ -129,8 +133,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         _write_audit(Path(audit), [req.id for req in state.catalogue], items)
 
 
-def _apply_declarations(item: pytest.Item, req: Requirement, impl: Implementation) -> None:
-    """Mark a case UNSUPPORTED or EXPECTED-FAIL as the IUT's profile declares."""
+def _apply_declarations(item: pytest.Item, req: Requirement, impl: Implementation, absent: tuple[str, ...]) -> None:
+    """Mark a case N/A, UNSUPPORTED or EXPECTED-FAIL as the IUT's profile declares."""
+    if absent:
+        reason = f"{impl.name} needs {', '.join(absent)}, which this machine does not have (the profile's requires)"
+        item.add_marker(pytest.mark.sockspec_absent(reason))
     missing = sorted(need for need in req.needs if need in impl.lacks)
     if missing:
         item.add_marker(pytest.mark.sockspec_unsupported(missing[0], impl.lack_reasons.get(missing[0], "")))

@@ -100,7 +100,7 @@ class Standing:
     """The one sentence a run ends on, and whether it may say "conforms"."""
 
     conforms: bool
-    #: CONFORMS, DOES NOT CONFORM, STALE PROFILE or PARTIAL: the headline's first words.
+    #: CONFORMS, DOES NOT CONFORM, NOT FULLY JUDGED, STALE PROFILE, NOT JUDGED or PARTIAL: the headline's first words.
     word: str
     sentence: str
     #: The verdict whose colour the headline takes (PASS green, FAIL red), or ``None`` for grey.
@@ -132,6 +132,8 @@ def standing(
             f"{name}: no case FAILs, but {len(stale)} expectation(s) of its profile are stale, so the run fails",
             Verdict.FAIL,
         )
+    if results and all(r.verdict in (Verdict.NOT_APPLICABLE, Verdict.UNSUPPORTED) for r in results):
+        return Standing(False, "NOT JUDGED", f"{name} was not judged: every case is N/A or UNSUPPORTED", None)
     if not coverage.complete:
         return Standing(False, "PARTIAL", f"{name}: no FAIL among {scope} (partial: {coverage.why_partial})", None)
     gaps = sum(r.verdict == Verdict.UNSUPPORTED for r in results)

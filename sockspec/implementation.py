@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import re
+import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -121,7 +123,17 @@ class Implementation:
     #: Servers under test that run elsewhere (``--target``), judged where they are.
     targets: tuple[Target, ...] = ()
     expectations: Mapping[str, Expectation] = field(default_factory=dict)
+    #: Programs or paths the implementation needs on this machine (a profile's ``requires``).
+    requires: tuple[str, ...] = ()
     source: str = ""
+
+    def absent(self) -> tuple[str, ...]:
+        """What of ``requires`` this machine lacks: a missing peer makes every case N/A, never a FAIL."""
+        return tuple(
+            need
+            for need in expand(self.requires)
+            if not (os.path.exists(need) if is_path(need) or os.path.isabs(need) else shutil.which(need))
+        )
 
     @property
     def programs(self) -> tuple[str, ...]:

@@ -77,12 +77,13 @@ def pytest_configure(config: pytest.Config) -> None:
         io_timeout=config.getoption("io_timeout"),
         online=config.getoption("online"),
         validate_harness=config.getoption("validate_harness"),
+        absent=impl.absent(),
     )
     config.stash[STATE_KEY] = state
     vectors.activate(catalogue)
     if not _judges_here(config, state.spec_root):
         return
-    if _runs_cases(config):  # only now: a project's own tests never start the implementation
+    if _runs_cases(config) and not state.absent:  # only now: a project's own tests never start the implementation
         try:
             preflight.check(impl, timeout=config.getoption("io_timeout"))
             for target in impl.targets:

@@ -7,6 +7,7 @@ declares it lacks, and which requirements it is known to fail and why::
     name = "pypy"
     version = "7.3"
     lacks = ["program:ntp-time"]    # capabilities: "api", "api.<function>", "program:<recipe>"
+    requires = ["pypy3"]            # missing here: every case N/A, naming it
     [api]
     command = ["pypy3", "./harness.py"]
     [programs]
@@ -85,6 +86,7 @@ def _parse(where: str, doc: dict[str, Any]) -> Implementation:
             [*doc.get("lacks", []), *_not_listed(f"profile {where}: [programs] only", programs.get("only"))]
         ),
         expectations=expectations,
+        requires=_command(doc["requires"], folder) if "requires" in doc else (),
         source=where,
     )
 

@@ -41,6 +41,8 @@ class RunState:
     io_timeout: float
     online: bool
     validate_harness: bool = False
+    #: What the profile ``requires`` that this machine lacks; every case is then N/A.
+    absent: tuple[str, ...] = ()
     results: list[CaseResult] = field(default_factory=list)
     #: Expected-to-fail requirements that passed every case (set at session end).
     stale_expectations: list[str] = field(default_factory=list)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -75,3 +77,26 @@ def test_reference_placeholder_names_the_installed_reference() -> None:
 
     (harness,) = expand(("{reference}/harness.py",))
     assert Path(harness).is_file() and Path(harness).parent.name == "sockspec_reference"
+
+
+def test_requires_names_what_this_machine_lacks(tmp_path: Path) -> None:
+    """A peer that cannot be installed here makes its cases N/A, never FAIL: the profile says what it needs."""
+    (tmp_path / "here").write_text("")
+    path = tmp_path / "p.toml"
+    path.write_text('name = "p"\nrequires = ["sh", "./here", "./gone", "no-such-program-sockspec"]\n')
+    assert load_profile(str(path)).absent() == (str(tmp_path / "gone"), "no-such-program-sockspec")
+
+
+def test_a_profile_whose_peer_is_absent_is_not_judged(tmp_path: Path) -> None:
+    path = tmp_path / "absent.toml"
+    path.write_text('name = "absent"\nrequires = ["no-such-program-sockspec"]\n[programs]\ncommand = ["nothing"]\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "specs", "--impl", str(path), "-q", "-p", "no:cacheprovider", "-p", "no:html",
+         "--report-dir", str(tmp_path / "r"), "--req", "s11.*"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "r" / "absent.json").read_text())
+    assert {case["verdict"] for case in report["cases"]} == {"N/A"}
+    assert "absent needs no-such-program-sockspec, which this machine does not have" in report["cases"][0]["message"]
+    assert "absent was not judged: every case is N/A or UNSUPPORTED" in done.stdout
