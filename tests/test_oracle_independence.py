@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ROOT, run_specs
 
 CLIENT_SPECS = [
@@ -63,6 +65,7 @@ def test_the_broken_copy_is_what_python_dash_m_runs_there(tmp_path):
         assert "broken on purpose" in done.stderr
 
 
+@pytest.mark.timeout(240)  # two runs of the client specs, each about 15 s here and over a minute on a busy machine
 def test_client_verdicts_do_not_depend_on_the_reference_servers(tmp_path):
     broken = broken_reference(tmp_path / "broken")
     (tmp_path / "usual").mkdir()

@@ -9,6 +9,7 @@ any other (docs/programs.md, "Servers announce their address").
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import time
@@ -74,10 +75,9 @@ class Child:
         what = "its address" if count == 1 else f"its first {count} lines"
         printed = f" (stdout: {self.stdout!r})" if self.stdout else ""
         if self.out.closed:
-            self.proc.wait(1)
             raise IUTCrashed(
-                f"{command!r} exited with status {self.proc.returncode} before printing {what}{printed}",
-                stderr=self.stderr_text(),
+                f"{command!r} exited with status {self._returncode()} before printing {what}{printed}",
+                stderr=self._last_stderr(),
             )
         raise IUTTimeout(f"{command!r} did not print {what} within {timeout:g} s{printed}", stderr=self.stderr_text())
 
@@ -114,6 +114,18 @@ class Child:
     def stderr_text(self) -> str:
         """The tail of what the child wrote to stderr so far."""
         return self.err.text(last=4000)
+
+    def _returncode(self) -> int | None:
+        """The exit status of a child that is ending (None if it has not within a second)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(1)
+        return self.proc.returncode
+
+    def _last_stderr(self) -> str:
+        """The tail of stderr once the reader has drained it: on a busy machine the reader
+        may not yet have read the traceback of a child that has already exited."""
+        self.err.join(1.0)
+        return self.stderr_text()
 
     def describe(self) -> str:
         """Command, exit status (None while it runs) and both streams so far, for a failure message."""
@@ -206,11 +218,10 @@ class Spawned(Child):
             if len(chosen) == 1:
                 return [s for s in found if s.port in chosen]
             if not self.alive():
-                self.proc.wait(1)
                 raise IUTCrashed(
-                    f"{command!r} exited with status {self.proc.returncode} before it listened on a "
+                    f"{command!r} exited with status {self._returncode()} before it listened on a "
                     f"{self.transport.upper()} port",
-                    stderr=self.stderr_text(),
+                    stderr=self._last_stderr(),
                 )
             if time.monotonic() > deadline:
                 if not ports:
