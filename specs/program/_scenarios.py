@@ -10,9 +10,12 @@ cut short).
 Starting a program costs about 0.1 s, so a client run is a *scenario* made
 from a vector's ``input``, run once and read by every requirement that
 judges it (a MUST about the failure and the SHOULD about its exit code read
-the same run), and the first case of a module starts all of the module's
-scenarios at once on a few threads (``sockspec.shared_runs.Shared``).  A
-client that hangs is killed one second after its own ``--timeout``.
+the same run).  The first client case of the session starts the scenarios
+of every selected client case, of all modules, in the background on a few
+threads (``sockspec.shared_runs.Shared``), longest ``--timeout`` first: a
+run that waits out a client's timeout then overlaps the other cases instead
+of holding up its module.  A client that hangs is killed
+``DEADLINE_SLACK`` after its own ``--timeout``.
 """
 
 from __future__ import annotations
@@ -96,65 +99,32 @@ class ClientRun:
         return self.done.duration
 
 
-def module_cases(request: pytest.FixtureRequest) -> list[Vector]:
-    """The vectors of the cases selected in the requesting module (after ``--req`` and ``-k``)."""
-    cases = []
-    for item in request.session.items:
-        if getattr(item, "module", None) is not request.module:
-            continue
-        callspec = getattr(item, "callspec", None)
-        case = callspec.params.get("case") if callspec is not None else None
-        if isinstance(case, Vector):
-            cases.append(case)
-    return cases
+def recipe_of(case: Vector) -> str:
+    """The client recipe a case judges: ``s10.ntp_time.timeout`` is about ``ntp-time``."""
+    return case.requirement.split(".")[1].replace("_", "-")
 
 
 class Scenarios:
-    """Client runs made from vectors' ``input``: each runs once, and a module's all at once.
+    """Client runs made from vectors' ``input``, each run once (``ClientRuns`` starts them early).
 
-    The first case to ask for a run starts every scenario of its module's
-    selected cases on a few threads, except those that need the resolver
-    sandbox, which run when asked.  A run's transcripts (the command and its
-    output, the wire) go with every case that reads the run, and so does
-    whatever it raised (a hang, a crash, UNSUPPORTED).
+    A run's transcripts (the command and its output, the wire) go with
+    every case that reads the run, and so does whatever it raised (a hang,
+    a crash, UNSUPPORTED).
     """
 
-    workers = 4
-
-    def __init__(self, programs: Programs, cases: list[Vector]) -> None:
+    def __init__(self, programs: Programs, runs: Shared) -> None:
         self.programs = programs
-        self.cases = cases
-        self._runs = Shared(keeps=(Exception, pytest.skip.Exception))
-        self._prefetched: set[str] = set()
+        self._runs = runs
 
     def get(self, recipe: str, scenario: Mapping[str, Any], sandbox: Any = None) -> ClientRun:
-        if recipe not in self._prefetched:
-            self._prefetched.add(recipe)
-            self._prefetch(recipe)
-        return self._runs.get(self._key(recipe, scenario), lambda: self.make(recipe, scenario, sandbox, attach))
+        return self._runs.get(self.key(recipe, scenario), lambda: self.make(recipe, scenario, sandbox, attach))
 
     def make(self, recipe: str, scenario: Mapping[str, Any], sandbox: Any, keep: Keep) -> ClientRun:
         raise NotImplementedError
 
     @staticmethod
-    def _key(recipe: str, scenario: Mapping[str, Any]) -> str:
+    def key(recipe: str, scenario: Mapping[str, Any]) -> str:
         return json.dumps([recipe, scenario], sort_keys=True, ensure_ascii=False)
-
-    def _prefetch(self, recipe: str) -> None:
-        todo = {
-            self._key(recipe, case["input"]): case["input"]
-            for case in self.cases
-            if isinstance(case.get("input"), Mapping) and "host" not in case["input"]
-        }
-        todo = {key: scenario for key, scenario in todo.items() if key not in self._runs}
-        if len(todo) < 2:
-            return
-        self._runs.make_all(
-            {key: self._maker(recipe, scenario) for key, scenario in todo.items()}, workers=self.workers
-        )
-
-    def _maker(self, recipe: str, scenario: Mapping[str, Any]) -> Callable[[Keep], ClientRun]:
-        return lambda keep: self.make(recipe, scenario, None, keep)
 
     def program(
         self, recipe: str, args: list[str], *, deadline: float, sandbox: Any, keep: Keep
@@ -173,8 +143,8 @@ class Scenarios:
 class SntpClients(Scenarios):
     """The IUT's SNTP client recipes against the kit's SNTP server, through the kit's UDP relay."""
 
-    def __init__(self, programs: Programs, cases: list[Vector], kit_sntp: SntpServers) -> None:
-        super().__init__(programs, cases)
+    def __init__(self, programs: Programs, runs: Shared, kit_sntp: SntpServers) -> None:
+        super().__init__(programs, runs)
         self.kit_sntp = kit_sntp
         self._clock_offsets: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -215,8 +185,8 @@ class SntpClients(Scenarios):
 class EchoClients(Scenarios):
     """The IUT's echo-client against the kit's echo server behind the kit's TCP proxy, or no server."""
 
-    def __init__(self, programs: Programs, cases: list[Vector], kit_echo: EchoServer) -> None:
-        super().__init__(programs, cases)
+    def __init__(self, programs: Programs, runs: Shared, kit_echo: EchoServer) -> None:
+        super().__init__(programs, runs)
         self.kit_echo = kit_echo
 
     def run(self, scenario: Mapping[str, Any], sandbox: Any = None) -> ClientRun:
@@ -244,3 +214,49 @@ class EchoClients(Scenarios):
         with recorded(proxy, "bytes on the wire, via the kit's proxy to the kit's echo server", keep):
             done, started, ended = run(proxy.port)
         return ClientRun(done, started, ended, port=proxy.port, sent=proxy.sent())
+
+
+class ClientRuns:
+    """Every client scenario of the session, started in the background when the first client case asks.
+
+    Which scenarios: the ``input`` of every selected case that uses the
+    ``sntp_clients`` or ``echo_clients`` fixture, except those that need the
+    resolver sandbox (they run when asked).  Longest ``--timeout`` first, so
+    the runs that wait out a timeout start at once.
+    """
+
+    workers = 8
+
+    def __init__(self, programs: Programs, kit_sntp: SntpServers, kit_echo: EchoServer) -> None:
+        self._runs = Shared(keeps=(Exception, pytest.skip.Exception))
+        self.sntp = SntpClients(programs, self._runs, kit_sntp)
+        self.echo = EchoClients(programs, self._runs, kit_echo)
+        self._started = False
+
+    def start(self, items: list[pytest.Item]) -> None:
+        """Start the scenarios of ``items`` (the session's selected cases), once."""
+        if self._started:
+            return
+        self._started = True
+        makes: dict[str, tuple[float, Callable[[Keep], ClientRun]]] = {}
+        for item in items:
+            fixtures = getattr(item, "fixturenames", ())
+            clients = self.sntp if "sntp_clients" in fixtures else self.echo if "echo_clients" in fixtures else None
+            callspec = getattr(item, "callspec", None)
+            case = callspec.params.get("case") if callspec is not None else None
+            if clients is None or not isinstance(case, Vector):
+                continue
+            scenario = case.get("input")
+            if isinstance(scenario, Mapping) and "host" not in scenario:
+                recipe = recipe_of(case)
+                timeout = float(scenario.get("timeout", CLIENT_TIMEOUT))
+                makes[clients.key(recipe, scenario)] = (timeout, self._maker(clients, recipe, scenario))
+        by_timeout = sorted(makes.items(), key=lambda entry: -entry[1][0])
+        self._runs.start_all({key: make for key, (_, make) in by_timeout}, workers=self.workers)
+
+    @staticmethod
+    def _maker(clients: Scenarios, recipe: str, scenario: Mapping[str, Any]) -> Callable[[Keep], ClientRun]:
+        return lambda keep: clients.make(recipe, scenario, None, keep)
+
+    def close(self) -> None:
+        self._runs.close()

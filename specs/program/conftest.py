@@ -22,7 +22,7 @@ from sockspec.servers.sntp import SntpServers
 from sockspec.shared_runs import Shared
 from sockspec.state import run_state
 from sockspec.targets import beyond_control
-from specs.program._scenarios import EchoClients, SntpClients, module_cases
+from specs.program._scenarios import ClientRuns, EchoClients, SntpClients
 from specs.program._servers import SERVER_WAIT, ServerStarter, ServerUnderTest, SntpServersUnderTest, Started
 from specs.program._targets import TargetServer, TargetSntpServers
 
@@ -116,13 +116,25 @@ def iut_sntp_servers(
 # -- clients under test -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sntp_clients(request: pytest.FixtureRequest, programs: Programs, kit_sntp: SntpServers) -> SntpClients:
-    """The IUT's SNTP client recipes, each scenario of the module run once."""
-    return SntpClients(programs, module_cases(request), kit_sntp)
+@pytest.fixture(scope="session")
+def client_runs(programs: Programs, kit_sntp: SntpServers, kit_echo: EchoServer) -> Iterator[ClientRuns]:
+    """Every client scenario of the session, each run once; finished runs are waited for at the end."""
+    runs = ClientRuns(programs, kit_sntp, kit_echo)
+    try:
+        yield runs
+    finally:
+        runs.close()
 
 
-@pytest.fixture(scope="module")
-def echo_clients(request: pytest.FixtureRequest, programs: Programs, kit_echo: EchoServer) -> EchoClients:
-    """The IUT's echo-client, each scenario of the module run once."""
-    return EchoClients(programs, module_cases(request), kit_echo)
+@pytest.fixture
+def sntp_clients(request: pytest.FixtureRequest, client_runs: ClientRuns) -> SntpClients:
+    """The IUT's SNTP client recipes; the first client case starts every scenario of the session."""
+    client_runs.start(request.session.items)
+    return client_runs.sntp
+
+
+@pytest.fixture
+def echo_clients(request: pytest.FixtureRequest, client_runs: ClientRuns) -> EchoClients:
+    """The IUT's echo-client; the first client case starts every scenario of the session."""
+    client_runs.start(request.session.items)
+    return client_runs.echo

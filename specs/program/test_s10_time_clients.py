@@ -39,7 +39,7 @@ from specs.program._checks import (
     expect_output_matching,
     expect_transcript,
 )
-from specs.program._scenarios import ClientRun
+from specs.program._scenarios import ClientRun, recipe_of
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,6 @@ OUTPUT = {
     "sntp-time": Output(re.compile(rf"^\tTime=({CTIME})$"), re.compile(r"Time="), "Time= line"),
     "ntp-time": Output(re.compile(rf"^({CTIME})$"), re.compile(CTIME), "time printed"),
 }
-
-
-def recipe_of(case: Vector) -> str:
-    """``s10.sntp_time.timeout`` is about ``sntp-time``."""
-    return case.requirement.split(".")[1].replace("_", "-")
 
 
 def both(name: str) -> list:
