@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sockspec import expect_equal, expect_raises, params
+from specs.api._properties import PROPERTIES
 from specs.exceptions import accepted
 
 ATON_FORMS = ("s03.inet_aton.value", "s03.inet_aton.short-form", "s03.inet_aton.radix")
@@ -47,6 +48,7 @@ dotted_quads = st.tuples(*[st.integers(min_value=0, max_value=255)] * 4).map(lam
 
 @pytest.mark.req("s03.conversion.round-trip")
 def test_round_trip_from_text(api):
+    @PROPERTIES
     @given(dotted_quads)
     def round_trip(quad: str) -> None:
         expect_equal(f"inet_ntoa(inet_aton({quad!r}))", api.inet_ntoa(api.inet_aton(quad)), quad)
@@ -56,6 +58,7 @@ def test_round_trip_from_text(api):
 
 @pytest.mark.req("s03.conversion.round-trip")
 def test_round_trip_from_bytes(api):
+    @PROPERTIES
     @given(st.binary(min_size=4, max_size=4))
     def round_trip(packed: bytes) -> None:
         expect_equal(f"inet_aton(inet_ntoa({packed!r}))", api.inet_aton(api.inet_ntoa(packed)), packed)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sockspec import expect_equal, expect_raises, params
+from specs.api._properties import PROPERTIES
 from specs.exceptions import accepted
 
 CONVERSIONS = ("s05.htonl.value", "s05.ntohl.value", "s05.htons.value", "s05.ntohs.value")
@@ -26,6 +27,7 @@ def test_conversion_value(api, case):
 def test_conversion_is_its_own_inverse(api, name, bits):
     convert = getattr(api, name)
 
+    @PROPERTIES
     @given(st.integers(min_value=0, max_value=2**bits - 1))
     def round_trip(value: int) -> None:
         expect_equal(f"{name}({name}({value}))", convert(convert(value)), value)
