@@ -11,6 +11,7 @@ owned by a new user namespace, so nothing in it can set the host's clock.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import os
@@ -77,7 +78,8 @@ class UdpBridge:
                     if key.data is None:
                         return
                     way, port = key.data
-                    (self._outward if way == "in" else self._inward)(port)
+                    with contextlib.suppress(OSError):  # a datagram that cannot go on is lost, as on any network
+                        (self._outward if way == "in" else self._inward)(port)
 
     def _outward(self, port: int) -> None:
         data, ancillary, _flags, client = self.inside[port].recvmsg(65535, socket.CMSG_SPACE(PKTINFO.size))
