@@ -11,7 +11,9 @@ every case shows the command's transcript and the bytes on the wire.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -26,11 +28,16 @@ from specs.program._checks import (
     expect_message,
     expect_no_traceback,
     expect_usage_error,
+    template_regex,
 )
 from specs.program._peers import unlistened_port
 from specs.program._scenarios import run_once
 
 RESET_BODY_BYTES = 3072
+#: A header line of a request (RFC 1945 §4.2): a token, a colon, then a value on the same line.
+HEADER_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*")
+#: The characters a URL holds as they are (RFC 3986 §2); a client may percent-encode the others.
+URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*")
 #: How long the kit server waits for a request's blank line, and for the client to close
 #: (a correct client is far quicker; the rest allows for a loaded machine).
 SERVER_TIMEOUT = 3.0
@@ -98,12 +105,53 @@ def sandbox_if_needed(request, case):
     return request.getfixturevalue("resolver_sandbox") if case["input"].get("scenario") == "address" else None
 
 
-@pytest.mark.parametrize("case", params("s07.http_get.request-bytes"))
-def test_request_bytes(programs, shared, case):
+def names_file(target: str, file: str) -> bool:
+    """Whether a request's target is ``file``: as given or as an absolute path (RFC 1945 §5.1.2 allows no
+    other), and percent-encoded or not where a URL cannot hold it as it is."""
+    forms = {file, file if file.startswith("/") else "/" + file}
+    return target in forms or (URL_CHARS.fullmatch(target) is not None and unquote(target) in forms)
+
+
+def _request(shared, programs, case) -> bytes:
+    """The bytes of the one request http-get sent; a second connection fails the case."""
+    __tracebackhide__ = True
     _done, exchanges, _payload = _exchange(shared, programs, case)
     expect_equal("connections the kit server accepted", len(exchanges), 1)
-    expected = case["expect"].format(file=case["input"]["file"]).encode("utf-8")
-    expect_equal("bytes http-get sent", bytes(exchanges[0].request), expected)
+    return bytes(exchanges[0].request)
+
+
+@pytest.mark.parametrize("case", params("s07.http_get.request-bytes"))
+def test_request_bytes(programs, shared, case):
+    request = _request(shared, programs, case)
+    head, blank, after = request.partition(b"\r\n\r\n")
+    first, *headers = head.split(b"\r\n")
+    file, line = case["input"]["file"], first.decode("utf-8", "replace")
+    found = re.fullmatch(template_regex(case["expect"], file=".+"), line)
+    expect_that(
+        "request line http-get sent",
+        found is not None and names_file(found["file"], file),
+        expected=case["expect"].format(file=file) + " (the file may be percent-encoded and begin with /)",
+        actual=line,
+    )
+    expect_that(
+        "header lines http-get sent",
+        all(HEADER_LINE.fullmatch(header) for header in headers),
+        expected="none, or lines 'Name: value'",
+        actual=headers,
+    )
+    expect_that(
+        "what follows the request line and headers",
+        bool(blank) and not after,
+        expected="an empty line, then nothing",
+        actual=f"{after!r}" if blank else "no empty line",
+    )
+
+
+@pytest.mark.parametrize("case", params("s07.http_get.request-headers"))
+def test_request_headers(programs, shared, case, fact):
+    head = _request(shared, programs, case).partition(b"\r\n\r\n")[0]
+    headers = [line.decode("utf-8", "replace") for line in head.split(b"\r\n")[1:]]
+    fact("header lines http-get sent", "; ".join(headers) if headers else "none, as the tutorial")
 
 
 @pytest.mark.parametrize("case", params("s07.http_get.response-bytes"))
