@@ -1,9 +1,6 @@
 package harness
 
-import (
-	"math"
-	"math/big"
-)
+import "math/big"
 
 // call holds the arguments of one request, bound by position or by name as
 // Python binds them.
@@ -84,7 +81,7 @@ func seconds(v any) (float64, error) {
 		f, _ := new(big.Float).SetInt(v).Float64()
 		return f, nil
 	}
-	return math.NaN(), typeError("'%s' object cannot be interpreted as an integer", typeName(v))
+	return 0, typeError("'%s' object cannot be interpreted as an integer", typeName(v))
 }
 
 // typeName is the Python name of a value's type, for error messages.

@@ -5,6 +5,7 @@ package harness
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,15 +27,16 @@ type Harness struct {
 	handles map[*pySocket]int
 }
 
-// request is a request line; values stay raw until the call is known.
+// request is a request line, decoded with UseNumber: values are still
+// JSON's (json.Number, map[string]any for a tagged value).
 type request struct {
-	ID       *json.Number               `json:"id"`
-	Op       string                     `json:"op"`
-	Protocol *int                       `json:"protocol"`
-	Fn       string                     `json:"fn"`
-	Args     []json.RawMessage          `json:"args"`
-	Kwargs   map[string]json.RawMessage `json:"kwargs"`
-	Handle   *int                       `json:"handle"`
+	ID       *json.Number   `json:"id"`
+	Op       string         `json:"op"`
+	Protocol *int           `json:"protocol"`
+	Fn       string         `json:"fn"`
+	Args     []any          `json:"args"`
+	Kwargs   map[string]any `json:"kwargs"`
+	Handle   *int           `json:"handle"`
 }
 
 type success struct {
@@ -86,23 +88,15 @@ func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
 			line = append(line, chunk...)
 		}
 		switch {
-		case err == nil:
-			return line[:max(len(line)-1, 0)], tooLong, nil
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
-		case len(line) > 0:
-			return line, tooLong, nil // a last line without its newline
+		case err == nil, len(line) > 0 || tooLong:
+			// A last line may come without its newline.
+			return bytes.TrimSuffix(line, []byte("\n")), tooLong, nil
 		default:
 			return nil, false, err
 		}
 	}
-}
-
-func max(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func write(w *bufio.Writer, response any) error {
@@ -117,7 +111,9 @@ func write(w *bufio.Writer, response any) error {
 // answer is the response to one line, and whether the session ends.
 func (h *Harness) answer(line []byte) (any, bool) {
 	var req request
-	if err := json.Unmarshal(line, &req); err != nil {
+	decoder := json.NewDecoder(bytes.NewReader(line))
+	decoder.UseNumber()
+	if err := decoder.Decode(&req); err != nil {
 		return failure{Error: badRequest("not a request (%v): %.120s", err, line)}, false
 	}
 	if req.ID == nil {

@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -25,43 +24,24 @@ var maxSafe = big.NewInt(1<<53 - 1)
 
 var decimal = regexp.MustCompile(`^-?[0-9]+$`)
 
-// decodeValue turns one wire value (section 4 of the protocol) into a Go value.
-func (h *Harness) decodeValue(raw json.RawMessage) (any, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return nil, badRequest("missing value")
+// decodeValue turns one wire value (section 4 of the protocol), as
+// encoding/json decoded it with UseNumber, into a Go value.  The request is
+// parsed once, whole: a payload of megabytes is scanned only that once.
+func (h *Harness) decodeValue(v any) (any, error) {
+	switch v := v.(type) {
+	case nil, bool, string:
+		return v, nil
+	case json.Number:
+		return decodeInt(string(v), true)
+	case []any:
+		return h.decodeList(v)
+	case map[string]any:
+		return h.decodeTagged(v)
 	}
-	switch raw[0] {
-	case 'n':
-		return nil, nil
-	case 't', 'f':
-		var b bool
-		err := json.Unmarshal(raw, &b)
-		return b, wrapBad(err)
-	case '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, wrapBad(err)
-	case '[':
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, wrapBad(err)
-		}
-		return h.decodeList(items)
-	case '{':
-		return h.decodeTagged(raw)
-	}
-	if !decimal.Match(raw) {
-		return nil, badRequest("a bare number must be an integer; floats are tagged: %.40s", raw)
-	}
-	n, _ := new(big.Int).SetString(string(raw), 10)
-	if n.CmpAbs(maxSafe) > 0 {
-		return nil, badRequest("a bare integer beyond 2**53 - 1 must be tagged $int: %.40s", raw)
-	}
-	return n, nil
+	return nil, badRequest("not a protocol value: %v", v)
 }
 
-func (h *Harness) decodeList(items []json.RawMessage) ([]any, error) {
+func (h *Harness) decodeList(items []any) ([]any, error) {
 	out := make([]any, len(items))
 	for i, item := range items {
 		v, err := h.decodeValue(item)
@@ -73,67 +53,74 @@ func (h *Harness) decodeList(items []json.RawMessage) ([]any, error) {
 	return out, nil
 }
 
-func (h *Harness) decodeTagged(raw json.RawMessage) (any, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, wrapBad(err)
+// decodeInt reads a decimal integer; a bare one must be within 2**53 - 1.
+func decodeInt(text string, bare bool) (*big.Int, error) {
+	if !decimal.MatchString(text) {
+		return nil, badRequest("not an integer (floats are tagged): %.40s", text)
 	}
-	if len(obj) != 1 {
-		return nil, badRequest("a tagged value has exactly one key: %.60s", raw)
+	n, _ := new(big.Int).SetString(text, 10)
+	if bare && n.CmpAbs(maxSafe) > 0 {
+		return nil, badRequest("a bare integer beyond 2**53 - 1 must be tagged $int: %.40s", text)
 	}
-	for tag, body := range obj {
-		switch tag {
-		case "$bytes":
-			var text string
-			if err := json.Unmarshal(body, &text); err != nil {
-				return nil, wrapBad(err)
-			}
-			b, err := base64.StdEncoding.Strict().DecodeString(text)
-			return b, wrapBad(err)
-		case "$tuple":
-			var items []json.RawMessage
-			if err := json.Unmarshal(body, &items); err != nil {
-				return nil, wrapBad(err)
-			}
-			list, err := h.decodeList(items)
-			return tuple(list), err
-		case "$float":
-			return decodeFloat(body)
-		case "$int":
-			var text string
-			if err := json.Unmarshal(body, &text); err != nil || !decimal.MatchString(text) {
-				return nil, badRequest("$int holds no decimal string: %.40s", body)
-			}
-			n, _ := new(big.Int).SetString(text, 10)
-			return n, nil
-		case "$handle":
-			var id int
-			if err := json.Unmarshal(body, &id); err != nil {
-				return nil, wrapBad(err)
-			}
-			return h.socketOf(id)
-		}
-		return nil, badRequest("unknown tag %q", tag)
-	}
-	panic("unreachable")
+	return n, nil
 }
 
-func decodeFloat(body json.RawMessage) (any, error) {
-	var word string
-	if json.Unmarshal(body, &word) == nil {
-		switch word {
-		case "nan":
-			return pyFloat(math.NaN()), nil
-		case "inf":
-			return pyFloat(math.Inf(1)), nil
-		case "-inf":
-			return pyFloat(math.Inf(-1)), nil
-		}
-		return nil, badRequest("$float holds no number: %.40s", body)
+func (h *Harness) decodeTagged(obj map[string]any) (any, error) {
+	if len(obj) != 1 {
+		return nil, badRequest("a tagged value has exactly one key, not %d", len(obj))
 	}
-	var f float64
-	err := json.Unmarshal(body, &f)
-	return pyFloat(f), wrapBad(err)
+	var tag string
+	var body any
+	for tag, body = range obj {
+	}
+	text, isText := body.(string)
+	switch tag {
+	case "$bytes":
+		if !isText {
+			return nil, badRequest("$bytes holds no string")
+		}
+		b, err := base64.StdEncoding.Strict().DecodeString(text)
+		return b, wrapBad(err)
+	case "$tuple":
+		items, ok := body.([]any)
+		if !ok {
+			return nil, badRequest("$tuple holds no array")
+		}
+		list, err := h.decodeList(items)
+		return tuple(list), err
+	case "$float":
+		return decodeFloat(body)
+	case "$int":
+		if !isText {
+			return nil, badRequest("$int holds no decimal string")
+		}
+		return decodeInt(text, false)
+	case "$handle":
+		n, ok := body.(json.Number)
+		id, err := n.Int64()
+		if !ok || err != nil {
+			return nil, badRequest("$handle holds no integer")
+		}
+		return h.socketOf(int(id))
+	}
+	return nil, badRequest("unknown tag %q", tag)
+}
+
+func decodeFloat(body any) (any, error) {
+	switch body {
+	case "nan":
+		return pyFloat(math.NaN()), nil
+	case "inf":
+		return pyFloat(math.Inf(1)), nil
+	case "-inf":
+		return pyFloat(math.Inf(-1)), nil
+	}
+	if n, ok := body.(json.Number); ok {
+		if f, err := n.Float64(); err == nil {
+			return pyFloat(f), nil
+		}
+	}
+	return nil, badRequest("$float holds no number: %v", body)
 }
 
 // encodeValue turns a result into its wire form, ready for encoding/json.
