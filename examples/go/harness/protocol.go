@@ -99,13 +99,30 @@ func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
 	}
 }
 
+// write sends one response line; one longer than a line may be becomes a
+// HarnessError, since the gap is the protocol's, not the socket API's.
 func write(w *bufio.Writer, response any) error {
-	encoder := json.NewEncoder(w)
+	var line bytes.Buffer
+	encoder := json.NewEncoder(&line)
 	encoder.SetEscapeHTML(false)
 	if err := encoder.Encode(response); err != nil {
 		return err
 	}
+	if line.Len() > maxLine+1 {
+		id := responseID(response)
+		return write(w, failure{ID: id, Error: newError("HarnessError", "the result is longer than a line may be")})
+	}
+	if _, err := w.Write(line.Bytes()); err != nil {
+		return err
+	}
 	return w.Flush()
+}
+
+func responseID(response any) *int64 {
+	if r, ok := response.(success); ok {
+		return &r.ID
+	}
+	return response.(failure).ID
 }
 
 // answer is the response to one line, and whether the session ends.
@@ -113,7 +130,13 @@ func (h *Harness) answer(line []byte) (any, bool) {
 	var req request
 	decoder := json.NewDecoder(bytes.NewReader(line))
 	decoder.UseNumber()
-	if err := decoder.Decode(&req); err != nil {
+	err := decoder.Decode(&req)
+	if err == nil {
+		if _, end := decoder.Token(); end != io.EOF {
+			err = errors.New("text after the request object")
+		}
+	}
+	if err != nil {
 		return failure{Error: badRequest("not a request (%v): %.120s", err, line)}, false
 	}
 	if req.ID == nil {
