@@ -60,7 +60,9 @@ def test_sendall_waits_for_a_slow_reader(sockets, case):
     size, burst = spec["size"], spec["burst"]
     payload = random.Random(spec["seed"]).randbytes(size)
     client, peer = sockets.connected(timeout=spec["timeout"], rcvbuf=spec["rcvbuf"])
-    peer.settimeout(spec["stall"])
+    # The first bytes may wait while a harness carries the payload to the
+    # implementation (megabytes of JSON); the stall is timed once data flows.
+    peer.settimeout(spec["timeout"])
     digest = hashlib.sha256()
     received = [0]
     problem: list[str] = []
@@ -75,10 +77,12 @@ def test_sendall_waits_for_a_slow_reader(sockets, case):
                     return
                 digest.update(chunk)
                 received[0] += len(chunk)
+                peer.settimeout(spec["stall"])
                 if received[0] % burst == 0:
                     time.sleep(spec["pause"])
         except TimeoutError:
-            problem.append(f"nothing more within {spec['stall']:g} s")
+            wait = spec["stall"] if received[0] else spec["timeout"]
+            problem.append(f"nothing more within {wait:g} s")
         except OSError as exc:
             problem.append(f"the peer's recv failed: {exc}")
 

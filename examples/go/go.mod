@@ -1,0 +1,3 @@
+module sockspec.example/go
+
+go 1.19
