@@ -48,6 +48,8 @@ MAX_CLIENTS = 256
 PROBE = b"\x23" + 47 * b"\0"
 #: unshare(2) flags, include/uapi/linux/sched.h.
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+#: prctl(2) option, include/uapi/linux/prctl.h.
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,12 @@ def serve(prog: str, daemon: Daemon, host: str, port: int) -> int:
     theirs.close()
     try:
         if ours.recv(16) == b"unshared":
-            _map_users(proc.pid)
-            ours.sendall(b"mapped")
+            try:
+                _map_users(proc.pid)
+                ours.sendall(b"mapped")
+            except OSError as exc:
+                print(f"{prog}: cannot map the users of {daemon.name}'s namespace: {exc}", file=sys.stderr)
+                return 1
         if ours.recv(16) != b"ready":
             print(f"{prog}: {daemon.name} did not serve (status {proc.wait()})", file=sys.stderr)
             return 1
@@ -115,7 +121,8 @@ def serve(prog: str, daemon: Daemon, host: str, port: int) -> int:
         return 1
     except Stopped:
         proc.terminate()
-        proc.wait()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(3)  # the relay stops its daemon within 2 s; else the relay is killed, and its daemon with it
         return 0
     finally:
         if proc.poll() is None:
@@ -141,6 +148,11 @@ def _unshare(control: socket.socket) -> None:
     control.sendall(b"unshared")
     if control.recv(16) != b"mapped":
         raise OSError("the adapter did not map our users")
+
+
+def _die_with_parent() -> None:
+    """In the daemon, before exec: SIGKILL when the relay ends (prctl PR_SET_PDEATHSIG), so it never outlives it."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _loopback_up() -> None:
@@ -224,7 +236,7 @@ def inside(control_fd: int, synchronised: bool, argv: list[str]) -> int:
     except OSError as exc:
         print(f"netns_relay.py: cannot make the daemon's namespace: {exc}", file=sys.stderr)
         return 1
-    daemon = subprocess.Popen(argv, stdout=sys.stderr)
+    daemon = subprocess.Popen(argv, stdout=sys.stderr, preexec_fn=_die_with_parent)
     try:
         problem = _await_daemon(daemon, synchronised)
         if problem:
