@@ -182,14 +182,35 @@ def _host(hex_address: str) -> str:
 
 
 def _one_per_netns(pids: list[int]) -> list[int]:
-    """One process of ``pids`` per network namespace they are in (a process that vanished is left out)."""
+    """One process of ``pids`` per network namespace the kit can reach (a process that vanished is left out).
+
+    A namespace other than the kit's own with no interface but loopback is
+    left out: no peer of the kit can reach a socket there (an adapter that
+    relays from the kit's loopback to a daemon in such a namespace listens on
+    the relay's port only).
+    """
+    own = _netns("self")
     chosen: dict[str, int] = {}
     for proc in pids:
-        try:
-            chosen.setdefault(os.readlink(f"/proc/{proc}/ns/net"), proc)
-        except OSError:
-            continue
+        netns = _netns(proc)
+        if netns is not None and (netns == own or _has_interface_beyond_loopback(proc)):
+            chosen.setdefault(netns, proc)
     return list(chosen.values())
+
+
+def _netns(proc: int | str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{proc}/ns/net")
+    except OSError:
+        return None
+
+
+def _has_interface_beyond_loopback(proc: int) -> bool:
+    try:
+        rows = Path(f"/proc/{proc}/net/dev").read_text().splitlines()[2:]
+    except OSError:
+        return False
+    return any(row.split(":", 1)[0].strip() != "lo" for row in rows)
 
 
 def listening_sockets(pid: int) -> list[Listening] | None:

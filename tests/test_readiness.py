@@ -10,7 +10,9 @@ server that never listens with one clear message.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 import sys
 import time
 
@@ -108,3 +110,21 @@ def test_a_server_that_never_listens_fails_once_with_a_clear_message() -> None:
 def test_a_server_that_exits_before_listening_is_a_crash() -> None:
     with pytest.raises(IUTCrashed, match=r"exited with status 3 before it listened"):
         spawn(child("sys.exit(3)\n"), ready_timeout=5)
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="no 'unshare' command (util-linux)")
+def test_a_socket_in_a_loopback_only_namespace_of_the_tree_is_not_the_servers_port() -> None:
+    # A relay adapter: its own UDP port in the kit's namespace, a daemon's port 123 where only loopback exists.
+    daemon = "import socket, time\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    daemon += "s.bind(('0.0.0.0', 123)); time.sleep(30)"
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this machine does not let us make a user and network namespace")
+    body = (
+        "import subprocess\n"
+        f"subprocess.Popen(['unshare', '-rn', {PY!r}, '-c', {daemon!r}])\n"
+        "time.sleep(0.5); s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))\n"
+        "print(s.getsockname()[1], flush=True); time.sleep(30)\n"
+    )
+    with spawn(child(body), ready_timeout=5, transport="udp") as server:
+        assert server.first_line(1) == str(server.port)
+        assert {s.port for s in listening_sockets(server.proc.pid) or []} == {server.port}
