@@ -97,10 +97,15 @@ def is_path(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Expectation:
-    """A requirement the IUT is known to fail, and the evidence for it."""
+    """A requirement the IUT is known to fail, and the evidence for it.
+
+    ``intermittent``: the failure hangs on timing (a race inside the IUT), so
+    a run may pass every case; such a pass is not a stale expectation.
+    """
 
     reason: str
     link: str = ""
+    intermittent: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def _parse(where: str, doc: dict[str, Any]) -> Implementation:
     api = doc.get("api", {})
     programs = doc.get("programs", {})
     expectations = {
-        req_id: Expectation(entry["reason"].strip(), entry.get("link", ""))
+        req_id: Expectation(entry["reason"].strip(), entry.get("link", ""), entry.get("intermittent", False))
         for req_id, entry in doc.get("expectations", {}).items()
     }
     return Implementation(

@@ -83,7 +83,8 @@ def _stopped(session: pytest.Session, graded: int, selected: int) -> str:
 def stale_expectations(state: RunState) -> list[str]:
     """Requirements the profile expects to fail that ran, every case of them, and failed none.
 
-    A requirement with a deselected case, or a run cut short, says nothing about the cases that did not run.
+    A requirement with a deselected case, or a run cut short, says nothing about the cases that did not run;
+    nor does a pass of an intermittent failure.
     """
     if len(state.results) < state.cases_selected:
         return []
@@ -92,8 +93,9 @@ def stale_expectations(state: RunState) -> list[str]:
         ran.setdefault(result.requirement.id, set()).add(result.verdict)
     return sorted(
         req_id
-        for req_id in state.implementation.expectations
+        for req_id, expectation in state.implementation.expectations.items()
         if req_id in ran
+        and not expectation.intermittent
         and req_id not in state.deselected_requirements
         and Verdict.EXPECTED_FAIL not in ran[req_id]
         and any(v.met for v in ran[req_id])

@@ -242,6 +242,14 @@ def test_stale_expectation_fails_the_run_loudly(kit: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["STALE EXPECTATION: s05.t.info passed every case but fake.toml lists it*"])
 
 
+def test_an_intermittent_expectation_that_passes_is_not_stale(kit: pytest.Pytester) -> None:
+    profile = PROFILE.replace('link = "', 'intermittent = true, link = "')
+    (kit.path / "fake.toml").write_text(profile % "s05.t.info")
+    result, data = run(kit, SOURCE, "--impl", "fake.toml", "-k", "info")
+    assert verdicts(data) == {"test_info": "INFO"}
+    assert result.ret == 0 and data["stale_expectations"] == []
+
+
 def test_declared_lack_is_unsupported(kit: pytest.Pytester) -> None:
     (kit.path / "lacks.toml").write_text('name = "lacks"\nlacks = ["api"]\n')
     result, data = run(kit, SOURCE, "--impl", "lacks.toml", "-k", "vectors")
