@@ -163,13 +163,10 @@ class Harness(object):
                 return float(body)
             if tag == "$int" and isinstance(body, unicode) and re.match(r"^-?[0-9]+\Z", body):
                 return int(body)
-            if (
-                tag == "$handle"
-                and isinstance(body, (int, long))
-                and not isinstance(body, bool)
-                and body in self.sockets
-            ):
-                return self.sockets[body]
+            if tag == "$handle":
+                if isinstance(body, (int, long)) and not isinstance(body, bool) and body in self.sockets:
+                    return self.sockets[body]
+                raise Failure("BadRequest", "no socket has handle %s" % clip(body))
         raise Failure("BadRequest", "not a protocol value: %s" % clip(data))
 
     def start(self, request):
@@ -206,7 +203,7 @@ class Harness(object):
             else (self.decode({"$handle": request["handle"]}), self.methods)
         )
         if fn not in offered:
-            raise Failure("Unsupported", "Jython's socket module offers no %r through this harness" % fn)
+            raise Failure("Unsupported", "Jython's socket module offers no %s through this harness" % fn)
         args = [self.decode(arg) for arg in args]
         kwargs = dict((str(key), self.decode(value)) for key, value in kwargs.items())
         result = getattr(target, fn)(*args, **kwargs)
