@@ -83,6 +83,22 @@ def _reference_dir() -> str:
     return str(Path(origin).parent) if origin else "sockspec_reference"
 
 
+#: A ``requires`` entry ``python:NAME`` names a module that the kit's interpreter must find.
+_MODULE_ENTRY = "python:"
+
+
+def _present(need: str) -> bool:
+    """Whether this machine has what one ``requires`` entry names: a Python module, a path or a program on PATH."""
+    if need.startswith(_MODULE_ENTRY):
+        try:  # finds without importing (a dotted name imports its parents)
+            return importlib.util.find_spec(need.removeprefix(_MODULE_ENTRY)) is not None
+        except (ImportError, ValueError):
+            return False
+    if is_path(need) or os.path.isabs(need):
+        return os.path.exists(need)
+    return shutil.which(need) is not None
+
+
 def is_path(word: str) -> bool:
     """Whether a word of a command names a file by a path, such as ``./run`` or ``../lib/x.js``.
 
@@ -128,17 +144,13 @@ class Implementation:
     #: Servers under test that run elsewhere (``--target``), judged where they are.
     targets: tuple[Target, ...] = ()
     expectations: Mapping[str, Expectation] = field(default_factory=dict)
-    #: Programs or paths the implementation needs on this machine (a profile's ``requires``).
+    #: Programs, paths or ``python:MODULE`` the implementation needs on this machine (a profile's ``requires``).
     requires: tuple[str, ...] = ()
     source: str = ""
 
     def absent(self) -> tuple[str, ...]:
         """What of ``requires`` this machine lacks: a missing peer makes every case N/A, never a FAIL."""
-        return tuple(
-            need
-            for need in expand(self.requires)
-            if not (os.path.exists(need) if is_path(need) or os.path.isabs(need) else shutil.which(need))
-        )
+        return tuple(need for need in expand(self.requires) if not _present(need))
 
     @property
     def programs(self) -> tuple[str, ...]:
@@ -169,6 +181,8 @@ class Implementation:
             return "none (the API surface is not judged)"
         if self.api_command:
             return "harness: " + " ".join(self.harness)
+        if self.absent():
+            return f"module {self.api_module} (not judged: this machine lacks {', '.join(self.absent())})"
         module = self.import_api()
         version = getattr(module, "__version__", None)
         if version is None and self.api_module in sys.stdlib_module_names:

@@ -61,7 +61,7 @@ def pytest_configure(config: pytest.Config) -> None:
             module=config.getoption("impl_module") is not None,
             command=config.getoption("impl_cmd") is not None,
         )
-        if not impl.api_command and "api" not in impl.lacks:
+        if not impl.api_command and "api" not in impl.lacks and not impl.absent():
             impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)

@@ -33,7 +33,8 @@ from sockspec.process import run
 
 __all__ = ["check"]
 
-#: The least time a harness gets to answer ``start`` here; a loaded machine must not turn a slow start into exit 4.
+#: The least time the program probe gets here; a loaded machine must not turn a slow start into exit 4.
+#: (A harness's ``start`` has its own start-up allowance: ``sockspec.harness._deadlines``.)
 _LEAST_WAIT = 10.0
 
 #: Run by ``{python}``: exit 0 when ``python -m NAME`` would find something to run.
@@ -53,7 +54,7 @@ def check(impl: Implementation, *, timeout: float) -> None:
     """Raise ``KitUsageError`` (one line) if a surface this run judges cannot start."""
     who = f"implementation {impl.name!r} ({impl.source})"
     if "api" not in impl.lacks and impl.api_command:
-        _harness(who, impl, max(timeout, _LEAST_WAIT))
+        _harness(who, impl, timeout)
     if impl.program_prefix and any(f"program:{recipe}" not in impl.lacks for recipe in RECIPES):
         _programs(who, impl.program_prefix, max(timeout, _LEAST_WAIT))
 

@@ -30,7 +30,9 @@ __all__ = [
 
 #: Clock ticks per second, the unit of the CPU times in /proc/PID/stat.
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-PROC_TCP = Path("/proc/net/tcp")
+#: The kernel's TCP tables: an IPv4 connection may sit in the IPv6 one, as a v4-mapped address of a
+#: dual-stack socket (the JVM makes every socket so, Jython's AF_INET sockets included).
+PROC_TCP = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
 #: The state code of TIME_WAIT in /proc/net/tcp (include/net/tcp_states.h).
 TCP_TIME_WAIT = "06"
 
@@ -73,10 +75,14 @@ def group_cpu_seconds(pgid: int) -> float:
 
 
 def tcp_states(port: int) -> list[str] | None:
-    """The /proc/net/tcp state codes of the IPv4 sockets whose local port is ``port``; None where unreadable."""
-    try:
-        rows = PROC_TCP.read_text().splitlines()[1:]
-    except OSError:
+    """The state codes of the TCP sockets (IPv4 and IPv6 tables) whose local port is ``port``; None where unreadable."""
+    rows: list[str] | None = None
+    for table in PROC_TCP:
+        try:
+            rows = (rows or []) + table.read_text().splitlines()[1:]
+        except OSError:  # a kernel without IPv6 has no tcp6
+            continue
+    if rows is None:
         return None
     return [f[3] for f in (row.split() for row in rows) if len(f) > 3 and int(f[1].rsplit(":", 1)[1], 16) == port]
 

@@ -7,7 +7,7 @@ declares it lacks, and which requirements it is known to fail and why::
     name = "pypy"
     version = "7.3"
     lacks = ["program:ntp-time"]    # capabilities: "api", "api.<function>", "program:<recipe>"
-    requires = ["pypy3"]            # missing here: every case N/A, naming it
+    requires = ["pypy3"]            # missing here: every case N/A, naming it ("python:gevent": a module)
     [api]
     command = ["pypy3", "./harness.py"]
     [programs]

@@ -83,13 +83,22 @@ def test_requires_names_what_this_machine_lacks(tmp_path: Path) -> None:
     """A peer that cannot be installed here makes its cases N/A, never FAIL: the profile says what it needs."""
     (tmp_path / "here").write_text("")
     path = tmp_path / "p.toml"
-    path.write_text('name = "p"\nrequires = ["sh", "./here", "./gone", "no-such-program-sockspec"]\n')
-    assert load_profile(str(path)).absent() == (str(tmp_path / "gone"), "no-such-program-sockspec")
+    path.write_text(
+        'name = "p"\nrequires = ["sh", "./here", "./gone", "no-such-program-sockspec", "python:json", "python:no_such"]'
+    )
+    assert load_profile(str(path)).absent() == (str(tmp_path / "gone"), "no-such-program-sockspec", "python:no_such")
 
 
-def test_a_profile_whose_peer_is_absent_is_not_judged(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("needs", "surface"),
+    [
+        ("no-such-program-sockspec", '[programs]\ncommand = ["nothing"]'),
+        ("python:no_such_module_sockspec", '[api]\nmodule = "no_such_module_sockspec"'),  # never imported
+    ],
+)
+def test_a_profile_whose_peer_is_absent_is_not_judged(tmp_path: Path, needs: str, surface: str) -> None:
     path = tmp_path / "absent.toml"
-    path.write_text('name = "absent"\nrequires = ["no-such-program-sockspec"]\n[programs]\ncommand = ["nothing"]\n')
+    path.write_text(f'name = "absent"\nrequires = ["{needs}"]\n{surface}\n')
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "specs", "--impl", str(path), "-q", "-p", "no:cacheprovider", "-p", "no:html",
          "--report-dir", str(tmp_path / "r"), "--req", "s11.*"],
@@ -98,5 +107,5 @@ def test_a_profile_whose_peer_is_absent_is_not_judged(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "r" / "absent.json").read_text())
     assert {case["verdict"] for case in report["cases"]} == {"N/A"}
-    assert "absent needs no-such-program-sockspec, which this machine does not have" in report["cases"][0]["message"]
+    assert f"absent needs {needs}, which this machine does not have" in report["cases"][0]["message"]
     assert "absent was not judged: every case is N/A or UNSUPPORTED" in done.stdout

@@ -30,7 +30,7 @@ from weakref import WeakValueDictionary
 from sockspec.errors import CannotStart, IUTError, IUTProtocolError, KitError, KitUsageError
 from sockspec.harness._api import HarnessAPI, SocketProxy
 from sockspec.harness._codec import CodecError, Json, clipped_repr, decode, encode
-from sockspec.harness._deadlines import call_allowance
+from sockspec.harness._deadlines import START_ALLOWANCE_S, call_allowance
 from sockspec.harness._protocol import (
     MAX_LINE,
     PROTOCOL_VERSION,
@@ -88,9 +88,9 @@ def _no_handle(handle: int) -> object:
 class HarnessClient:
     """Runs a harness command and presents its socket API as ``api``.
 
-    ``call_timeout`` bounds every request (``start`` included); a call may
-    take longer by what it may legitimately spend (a socket's timeout, a name
-    lookup: ``sockspec.harness._deadlines``).  With ``validate`` every
+    ``call_timeout`` bounds every request; a request may take longer by what
+    it may legitimately spend (``start`` the runtime's start-up, a call a
+    socket's timeout or a name lookup: ``sockspec.harness._deadlines``).  With ``validate`` every
     message in both directions is checked against ``schema.json``.  ``env``
     changes the kit's environment for the harness (``None`` removes a
     variable; see ``sockspec.process.Env``).  ``kit_adapter`` says that the
@@ -154,7 +154,8 @@ class HarnessClient:
             session = Session(self._launch())
             start: dict[str, Json] = {"op": "start", "protocol": PROTOCOL_VERSION}
             try:
-                self._request(session, start, "start", self._call_timeout, None, lambda res: self._adopt(session, res))
+                timeout = self._call_timeout + START_ALLOWANCE_S
+                self._request(session, start, "start", timeout, None, lambda res: self._adopt(session, res))
             except IUTError as exc:
                 if not self._kit_adapter:
                     raise

@@ -4,7 +4,8 @@ Strategy: the tutorial's restart, in one process.  An IUT server with
 SO_REUSEADDR accepts a standard-library client and closes the connection
 first, so TIME_WAIT stays on the server's side, on the listening port; the
 client then closes too.  Where /proc/net/tcp exists the spec waits (briefly)
-until it shows that TIME_WAIT entry.  A second IUT server then binds the port.
+until it (or tcp6, where a dual-stack socket such as the JVM's keeps an IPv4
+connection) shows that TIME_WAIT entry.  A second IUT server then binds the port.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _await_time_wait(port: int, fact) -> None:
         fact("TIME_WAIT on the port", "not observable on this platform")
         return
     expect_that(
-        f"states in /proc/net/tcp on port {port} after the server closed first",
+        f"states in /proc/net/tcp and tcp6 on port {port} after the server closed first",
         TCP_TIME_WAIT in states,
         expected=f"a TIME_WAIT entry ({TCP_TIME_WAIT})",
         actual=states,

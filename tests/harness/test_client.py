@@ -188,6 +188,17 @@ def test_a_socket_with_a_timeout_may_block_longer_than_call_timeout() -> None:
             assert time.monotonic() - started >= 0.6
 
 
+def test_a_harness_may_take_longer_than_call_timeout_to_start() -> None:
+    # A JVM's start alone takes seconds on a busy machine (sockspec/harness/_deadlines.py).
+    slow = [
+        sys.executable,
+        "-c",
+        "import runpy, time; time.sleep(1.0); runpy.run_module('sockspec_reference.harness', run_name='__main__')",
+    ]
+    with HarnessClient(slow, cwd=ROOT, call_timeout=0.3) as client:
+        assert client.api.htonl(1) == 16777216
+
+
 def test_default_timeout_applies_to_sockets_made_later() -> None:
     with HarnessClient(REFERENCE, cwd=ROOT, call_timeout=0.3) as client:
         api = client.api
