@@ -3,8 +3,12 @@
 A recipe module is judged by the spec modules of its section (``SPECS``).  A
 file is covered by every recipe that imports it, directly or through other
 files of the package; the modules every run imports (the command line and
-what it needs) are covered by all of them.  Running only those modules for a
-file's mutants is what makes the run fast enough to repeat.
+what it needs) are covered by all of them.  Inside a shared file, a top-level
+function or class is covered only by the recipes that import that name
+(``from module import name``: the package imports no other way), or that use
+it through another of the file's names; a name nothing imports falls back to
+the whole file's cover.  Running only those modules for a mutant is what
+makes the run fast enough to repeat.
 """
 
 from __future__ import annotations
@@ -73,13 +77,83 @@ def _closure(root: Path, start: Path) -> set[Path]:
     return seen
 
 
-def table(root: Path) -> dict[str, tuple[str, ...]]:
-    """file of the package (relative to ``root``) -> the spec modules covering it, in section order."""
-    every = tuple(dict.fromkeys(spec for specs in SPECS.values() for spec in specs))
+_EVERY = tuple(dict.fromkeys(spec for specs in SPECS.values() for spec in specs))
+
+
+def _ordered(specs: set[str]) -> tuple[str, ...]:
+    return tuple(spec for spec in _EVERY if spec in specs)
+
+
+def _file_cover(root: Path) -> dict[str, set[str]]:
     covering: dict[str, set[str]] = {}
     for path in _closure(root, Path(ENTRY)):
-        covering.setdefault(str(path), set()).update(every)
+        covering.setdefault(str(path), set()).update(_EVERY)
     for recipe, specs in SPECS.items():
         for path in _closure(root, Path(PACKAGE, "recipes", f"{recipe}.py")):
             covering.setdefault(str(path), set()).update(specs)
-    return {path: tuple(spec for spec in every if spec in specs) for path, specs in sorted(covering.items())}
+    return covering
+
+
+def table(root: Path) -> dict[str, tuple[str, ...]]:
+    """file of the package (relative to ``root``) -> the spec modules covering it, in section order."""
+    return {path: _ordered(specs) for path, specs in sorted(_file_cover(root).items())}
+
+
+def _module_name(path: str) -> str:
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def name_table(root: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(file, top-level name) -> the spec modules covering that function or class (see the module docstring)."""
+    files = _file_cover(root)
+    trees = {path: ast.parse((root / path).read_text()) for path in files}
+    by_module = {_module_name(path): path for path in files}
+    direct: dict[tuple[str, str], set[str]] = {}
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in by_module:
+                for alias in node.names:
+                    direct.setdefault((by_module[node.module], alias.name), set()).update(files[path])
+    cover: dict[tuple[str, str], tuple[str, ...]] = {}
+    for path, tree in trees.items():
+        defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)}
+        module_level = [n for n in tree.body if n not in defs.values()]
+        users: dict[str, set[str]] = {name: set() for name in defs}  # name -> the defs that use it
+        for name, node in defs.items():
+            for used in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & defs.keys() - {name}:
+                users[used].add(name)
+        at_module_level = {n.id for top in module_level for n in ast.walk(top) if isinstance(n, ast.Name)}
+        for name in defs:
+            specs: set[str] = set(files[path]) if name in at_module_level else set()
+            seen: set[str] = set()
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    specs |= direct.get((path, current), set())
+                    todo.extend(users[current])
+            cover[(path, name)] = _ordered(specs or files[path])
+    return cover
+
+
+class Cover:
+    """The spec modules that cover a line of a file: its top-level function's or class's, else the file's."""
+
+    def __init__(self, root: Path) -> None:
+        self.files = table(root)
+        self.names = name_table(root)
+        self.spans: dict[str, list[tuple[int, int, str]]] = {}
+        for path in self.files:
+            tree = ast.parse((root / path).read_text())
+            self.spans[path] = [
+                (node.lineno, node.end_lineno or node.lineno, node.name)
+                for node in tree.body
+                if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+            ]
+
+    def specs(self, path: str, line: int) -> tuple[str, ...]:
+        for first, last, name in self.spans[path]:
+            if first <= line <= last:
+                return self.names[(path, name)]
+        return self.files[path]

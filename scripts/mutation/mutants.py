@@ -6,6 +6,11 @@ rest of the file keeps its layout.  Nodes that cannot change behaviour are
 not mutated: docstrings, type annotations, ``__all__``, imports and the
 ``if __name__ == "__main__"`` guard; f-strings are left whole (their parts
 have no reliable positions in Python 3.11).
+
+Strings that only reach ``--help`` (the keywords in ``HELP_KEYWORDS``, the
+exit-code meanings in ``HELP_NAMES``) are marked ``help_text``: the contract
+(docs/programs.md) fixes a recipe's options, not how its help words them, so
+the runner leaves them out unless asked (``--all``) and says how many.
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ _BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
 }
 
 
+HELP_KEYWORDS = frozenset({"help", "metavar", "description", "summary", "details", "epilog"})
+HELP_NAMES = frozenset({"MEANINGS"})
+
+
 @dataclass(frozen=True)
 class Mutant:
     """One change to one file: the node's span and the text that replaces it."""
@@ -54,11 +63,12 @@ class Mutant:
     end_col: int
     replacement: str
     kind: str
+    help_text: bool = False
 
     @property
     def id(self) -> str:
         """Stable enough to name a mutant across runs of the same code."""
-        return f"{self.path}:{self.line}:{self.col}:{self.kind}"
+        return f"{self.path}:{self.line}:{self.col}-{self.end_line}:{self.end_col}:{self.kind}"
 
     def apply(self, source: str) -> str:
         """``source`` with this mutant's span replaced (offsets are UTF-8 bytes, as ast gives them)."""
@@ -99,6 +109,19 @@ def _skipped_nodes(tree: ast.Module) -> set[int]:
         elif isinstance(node, ast.Call) and ast.unparse(node.func) in {"TypeVar", "cast"}:
             skip.append(node)
     return {id(sub) for top in skip for sub in ast.walk(top)}
+
+
+def _help_strings(tree: ast.Module) -> set[int]:
+    """ids of the string constants that only reach ``--help`` (see the module docstring)."""
+    tops: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in HELP_KEYWORDS:
+            tops.append(node.value)
+        elif isinstance(node, ast.AnnAssign | ast.Assign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if node.value is not None and any(isinstance(t, ast.Name) and t.id in HELP_NAMES for t in targets):
+                tops.append(node.value)
+    return {id(sub) for top in tops for sub in ast.walk(top) if isinstance(sub, ast.Constant)}
 
 
 def _replacements(node: ast.AST) -> Iterator[tuple[str, ast.AST | str]]:
@@ -142,6 +165,7 @@ def mutants(path: str, source: str) -> list[Mutant]:
     """Every mutant of ``source`` (the file at ``path``), in source order."""
     tree = ast.parse(source)
     skip = _skipped_nodes(tree)
+    help_only = _help_strings(tree)
     found: list[Mutant] = []
     for node in ast.walk(tree):
         if id(node) in skip or not isinstance(node, ast.expr | ast.stmt):
@@ -151,7 +175,9 @@ def mutants(path: str, source: str) -> list[Mutant]:
             if isinstance(new, ast.expr) and not isinstance(new, ast.Constant | ast.Name):
                 text = f"({text})"
             assert node.end_lineno is not None and node.end_col_offset is not None
-            found.append(Mutant(path, node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text, kind))
+            help_text = id(node) in help_only and kind == "string"
+            span = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+            found.append(Mutant(path, *span, text, kind, help_text))
     found.sort(key=lambda m: (m.line, m.col, m.kind))
     return [m for m in found if _compiles(m, source)]
 

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mutation.cover import table
+from mutation.cover import Cover
 from mutation.mutants import Mutant, mutants
 from mutation.workers import make_copy, run_pytest
 
@@ -54,6 +54,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--kinds", default="", help="comma-separated mutation kinds to keep (default: all)")
     parser.add_argument("--python", default=os.environ.get("PYTHON", str(ROOT / ".venv/bin/python")))
     parser.add_argument("--results", default=str(WORK / "results.json"), help="JSON results file")
+    parser.add_argument("--all", action="store_true", help="also mutate strings that only reach --help")
     parser.add_argument("--list", action="store_true", help="list the coverage table and mutant counts, run nothing")
     return parser.parse_args(argv)
 
@@ -76,9 +77,9 @@ def _files(args: argparse.Namespace, covered: dict[str, tuple[str, ...]]) -> lis
 class Run:
     """The shared state of one run: the queue of mutants, the results, the progress line."""
 
-    def __init__(self, args: argparse.Namespace, todo: list[Mutant], covered: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, args: argparse.Namespace, todo: list[Mutant], cover: Cover) -> None:
         self.args = args
-        self.covered = covered
+        self.cover = cover
         self.sources = {m.path: (ROOT / m.path).read_text() for m in todo}
         self.queue: queue.Queue[tuple[Mutant, int]] = queue.Queue()
         for mutant in todo:
@@ -105,7 +106,7 @@ class Run:
     def judge(self, copy: Path, mutant: Mutant, attempt: int) -> None:
         """Run one mutant in ``copy`` and record (or requeue) it."""
         source = self.sources[mutant.path]
-        specs = list(self.covered[mutant.path])
+        specs = list(self.cover.specs(mutant.path, mutant.line))
         deadline = self.deadlines[tuple(specs)]
         self.write(copy, mutant.path, mutant.apply(source))
         try:
@@ -223,20 +224,24 @@ def _row(name: str, counts: Counter[str]) -> str:
 
 def main(argv: list[str]) -> int:
     args = _arguments(argv)
-    covered = table(ROOT)
-    files = _files(args, covered)
+    cover = Cover(ROOT)
+    files = _files(args, cover.files)
     kinds = set(filter(None, args.kinds.split(",")))
-    todo = [m for f in files for m in mutants(f, (ROOT / f).read_text()) if not kinds or m.kind.rstrip("012") in kinds]
+    made = [m for f in files for m in mutants(f, (ROOT / f).read_text()) if not kinds or m.kind.rstrip("012") in kinds]
+    todo = [m for m in made if args.all or not m.help_text]
+    left_out = Counter(m.path for m in made if m not in todo)
     if args.list:
         counts = Counter(m.path for m in todo)
         for f in files:
-            print(f"{counts[f]:4} {f}: {' '.join(Path(s).stem for s in covered[f])}")
-        print(f"{len(todo)} mutants")
+            print(f"{counts[f]:4} (+{left_out[f]} help) {f}: {' '.join(Path(s).stem for s in cover.files[f])}")
+        print(f"{len(todo)} mutants, {sum(left_out.values())} strings of --help left out")
         return 0
+    if left_out:
+        print(f"left out (only reach --help; --all runs them): {dict(left_out)}", flush=True)
     os.nice(10)
     WORK.mkdir(exist_ok=True)
-    run = Run(args, todo, covered)
-    copies, run.deadlines = _prepare(args, {covered[m.path] for m in todo})
+    run = Run(args, todo, cover)
+    copies, run.deadlines = _prepare(args, {cover.specs(m.path, m.line) for m in todo})
     print(f"{len(todo)} mutants of {len(files)} files, {args.jobs} workers", flush=True)
     threads = [threading.Thread(target=run.worker, args=(copy,), daemon=True) for copy in copies]
     for thread in threads:
