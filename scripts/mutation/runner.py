@@ -27,7 +27,9 @@ from mutation.workers import make_copy, run_pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".mutation"
+LOG = WORK / "log.jsonl"
 DEFAULT_SKIP = ("sockspec_reference/harness.py",)
+DETECTED = ("killed", "timeout")
 
 
 @dataclass
@@ -55,6 +57,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--python", default=os.environ.get("PYTHON", str(ROOT / ".venv/bin/python")))
     parser.add_argument("--results", default=str(WORK / "results.json"), help="JSON results file")
     parser.add_argument("--all", action="store_true", help="also mutate strings that only reach --help")
+    parser.add_argument("--resume", action="store_true", help="keep every result in .mutation/log.jsonl, run the rest")
+    parser.add_argument("--after", metavar="RESULTS", help="keep the kills of an earlier results file, run the rest")
     parser.add_argument("--list", action="store_true", help="list the coverage table and mutant counts, run nothing")
     return parser.parse_args(argv)
 
@@ -77,8 +81,9 @@ def _files(args: argparse.Namespace, covered: dict[str, tuple[str, ...]]) -> lis
 class Run:
     """The shared state of one run: the queue of mutants, the results, the progress line."""
 
-    def __init__(self, args: argparse.Namespace, todo: list[Mutant], cover: Cover) -> None:
+    def __init__(self, args: argparse.Namespace, todo: list[Mutant], cover: Cover, carried: list[Result]) -> None:
         self.args = args
+        self.carried = carried
         self.cover = cover
         self.sources = {m.path: (ROOT / m.path).read_text() for m in todo}
         self.queue: queue.Queue[tuple[Mutant, int]] = queue.Queue()
@@ -122,17 +127,20 @@ class Run:
         if status == "flaky" and attempt == 0:
             self.queue.put((mutant, 1))
             return
+        result = Result(
+            mutant.id,
+            mutant.path,
+            mutant.line,
+            mutant.kind,
+            status,
+            round(outcome.seconds, 1),
+            by if status == "killed" else None,
+            mutant.diff(source),
+        )
         with self.lock:
-            self.results[mutant.id] = Result(
-                mutant.id,
-                mutant.path,
-                mutant.line,
-                mutant.kind,
-                status,
-                round(outcome.seconds, 1),
-                by if status == "killed" else None,
-                mutant.diff(source),
-            )
+            self.results[mutant.id] = result
+            with LOG.open("a") as log:
+                log.write(json.dumps(asdict(result)) + "\n")
 
     def worker(self, copy: Path) -> None:
         while True:
@@ -193,8 +201,20 @@ def _module_times(junit: Path) -> dict[str, float]:
     return times
 
 
+def _carried(args: argparse.Namespace, made: list[Mutant]) -> list[Result]:
+    """Earlier results that stand for a mutant of this run: same id and same diff (so the same change)."""
+    earlier: list[Result] = []
+    if args.resume and LOG.exists():
+        earlier = [Result(**json.loads(line)) for line in LOG.read_text().splitlines() if line]
+    elif args.after:
+        earlier = [Result(**r) for r in json.loads(Path(args.after).read_text())["mutants"] if r["status"] in DETECTED]
+    sources = {m.path: (ROOT / m.path).read_text() for m in made}
+    current = {(m.id, m.diff(sources[m.path])) for m in made}
+    return list({r.id: r for r in earlier if (r.id, r.diff) in current}.values())
+
+
 def _report(run: Run, elapsed: float) -> None:
-    results = sorted(run.results.values(), key=lambda r: (r.path, r.line, r.id))
+    results = sorted([*run.carried, *run.results.values()], key=lambda r: (r.path, r.line, r.id))
     by_file: dict[str, Counter[str]] = {}
     for r in results:
         by_file.setdefault(r.path, Counter())[r.status] += 1
@@ -207,7 +227,10 @@ def _report(run: Run, elapsed: float) -> None:
     for r in results:
         if r.status in {"survived", "flaky"}:
             print(f"\n{r.status.upper()} {r.id}\n{r.diff}", end="")
-    print(f"\nelapsed {elapsed:.0f} s with {run.args.jobs} workers; results in {run.args.results}")
+    print(
+        f"\nelapsed {elapsed:.0f} s with {run.args.jobs} workers for {len(run.results)} mutants"
+        f" ({len(run.carried)} results carried from an earlier run); results in {run.args.results}"
+    )
     Path(run.args.results).write_text(
         json.dumps({"elapsed_seconds": round(elapsed), "jobs": run.args.jobs, "mutants": [asdict(r) for r in results]})
     )
@@ -240,9 +263,15 @@ def main(argv: list[str]) -> int:
         print(f"left out (only reach --help; --all runs them): {dict(left_out)}", flush=True)
     os.nice(10)
     WORK.mkdir(exist_ok=True)
-    run = Run(args, todo, cover)
+    carried = _carried(args, todo)
+    if not args.resume:
+        LOG.unlink(missing_ok=True)
+    done = {r.id for r in carried}
+    # The cheap mutants first (fewest covering spec modules), so that a run cut short has judged the most.
+    todo = sorted((m for m in todo if m.id not in done), key=lambda m: len(cover.specs(m.path, m.line)))
+    run = Run(args, todo, cover, carried)
     copies, run.deadlines = _prepare(args, {cover.specs(m.path, m.line) for m in todo})
-    print(f"{len(todo)} mutants of {len(files)} files, {args.jobs} workers", flush=True)
+    print(f"{len(todo)} mutants of {len(files)} files to run, {len(carried)} carried, {args.jobs} workers", flush=True)
     threads = [threading.Thread(target=run.worker, args=(copy,), daemon=True) for copy in copies]
     for thread in threads:
         thread.start()
