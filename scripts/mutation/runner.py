@@ -58,7 +58,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--results", default=str(WORK / "results.json"), help="JSON results file")
     parser.add_argument("--all", action="store_true", help="also mutate strings that only reach --help")
     parser.add_argument("--resume", action="store_true", help="keep every result in .mutation/log.jsonl, run the rest")
-    parser.add_argument("--after", metavar="RESULTS", help="keep the kills of an earlier results file, run the rest")
+    parser.add_argument(
+        "--after",
+        metavar="RESULTS",
+        help="re-judge an earlier run: keep its kills, run its other mutants (and every mutant of a --whole file)",
+    )
+    parser.add_argument("--whole", action="append", default=[], help="with --after: a file changed since, run whole")
     parser.add_argument("--list", action="store_true", help="list the coverage table and mutant counts, run nothing")
     return parser.parse_args(argv)
 
@@ -267,6 +272,9 @@ def main(argv: list[str]) -> int:
     if not args.resume:
         LOG.unlink(missing_ok=True)
     done = {r.id for r in carried}
+    if args.after:
+        judged = {r["id"] for r in json.loads(Path(args.after).read_text())["mutants"]}
+        todo = [m for m in todo if m.id in judged or m.path in args.whole]
     # The cheap mutants first (fewest covering spec modules), so that a run cut short has judged the most.
     todo = sorted((m for m in todo if m.id not in done), key=lambda m: len(cover.specs(m.path, m.line)))
     run = Run(args, todo, cover, carried)
