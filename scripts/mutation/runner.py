@@ -64,6 +64,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         help="re-judge an earlier run: keep its kills, run its other mutants (and every mutant of a --whole file)",
     )
     parser.add_argument("--whole", action="append", default=[], help="with --after: a file changed since, run whole")
+    parser.add_argument("--report", action="store_true", help="report .mutation/log.jsonl (a cut run), run nothing")
     parser.add_argument("--list", action="store_true", help="list the coverage table and mutant counts, run nothing")
     return parser.parse_args(argv)
 
@@ -209,7 +210,7 @@ def _module_times(junit: Path) -> dict[str, float]:
 def _carried(args: argparse.Namespace, made: list[Mutant]) -> list[Result]:
     """Earlier results that stand for a mutant of this run: same id and same diff (so the same change)."""
     earlier: list[Result] = []
-    if args.resume and LOG.exists():
+    if (args.resume or args.report) and LOG.exists():
         earlier = [Result(**json.loads(line)) for line in LOG.read_text().splitlines() if line]
     elif args.after:
         earlier = [Result(**r) for r in json.loads(Path(args.after).read_text())["mutants"] if r["status"] in DETECTED]
@@ -218,12 +219,15 @@ def _carried(args: argparse.Namespace, made: list[Mutant]) -> list[Result]:
     return list({r.id: r for r in earlier if (r.id, r.diff) in current}.values())
 
 
-def _report(run: Run, elapsed: float) -> None:
+def _report(run: Run, elapsed: float, planned: Counter[str]) -> None:
+    """Per-file and total counts, the survivors' diffs, the JSON file; ``planned``: mutants per file selected."""
     results = sorted([*run.carried, *run.results.values()], key=lambda r: (r.path, r.line, r.id))
-    by_file: dict[str, Counter[str]] = {}
+    by_file: dict[str, Counter[str]] = {path: Counter() for path in sorted(planned)}
     for r in results:
         by_file.setdefault(r.path, Counter())[r.status] += 1
-    print(f"\n{'file':48} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'flaky':>5} {'score':>6}")
+    for path, counts in by_file.items():
+        counts["not run"] = max(0, planned[path] - sum(counts.values()))
+    print(f"\n{'file':48} {'judged':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'flaky':>5} {'score':>6} not run")
     total: Counter[str] = Counter()
     for path, counts in by_file.items():
         total.update(counts)
@@ -242,11 +246,12 @@ def _report(run: Run, elapsed: float) -> None:
 
 
 def _row(name: str, counts: Counter[str]) -> str:
-    n = sum(counts.values())
+    n = sum(counts.values()) - counts["not run"]
     detected = counts["killed"] + counts["timeout"]
+    score = f"{100 * detected / n:5.1f}%" if n else "     -"
     return (
         f"{name:48} {n:7} {counts['killed']:6} {counts['timeout']:7} {counts['survived']:8} {counts['flaky']:5}"
-        f" {100 * detected / n if n else 0:5.1f}%"
+        f" {score} {counts['not run']:7}"
     )
 
 
@@ -268,7 +273,11 @@ def main(argv: list[str]) -> int:
         print(f"left out (only reach --help; --all runs them): {dict(left_out)}", flush=True)
     os.nice(10)
     WORK.mkdir(exist_ok=True)
+    planned = Counter(m.path for m in todo)
     carried = _carried(args, todo)
+    if args.report:
+        _report(Run(args, [], cover, carried), 0.0, planned)
+        return 0
     if not args.resume:
         LOG.unlink(missing_ok=True)
     done = {r.id for r in carried}
@@ -287,5 +296,5 @@ def main(argv: list[str]) -> int:
         for thread in threads:
             thread.join(timeout=10 / len(threads))
         print(run.progress(), flush=True)
-    _report(run, time.monotonic() - run.start)
+    _report(run, time.monotonic() - run.start, planned)
     return 0
