@@ -51,10 +51,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         prog="scripts/mutation-test", description="Mutation testing of sockspec_reference/ against the program specs."
     )
     parser.add_argument("paths", nargs="*", default=["sockspec_reference"], help="files or folders to mutate")
-    parser.add_argument("--jobs", type=int, default=3, help="parallel workers (default 3)")
+    parser.add_argument("--jobs", type=_positive, default=3, help="parallel workers (default 3)")
     parser.add_argument("--only", action="append", default=[], help="mutate only this file (repeatable)")
     parser.add_argument("--kinds", default="", help="comma-separated mutation kinds to keep (default: all)")
-    parser.add_argument("--python", default=os.environ.get("PYTHON", str(ROOT / ".venv/bin/python")))
+    parser.add_argument(
+        "--python", default=os.environ.get("PYTHON", str(ROOT / ".venv/bin/python")), help="the kit's interpreter"
+    )
     parser.add_argument("--results", default=str(WORK / "results.json"), help="JSON results file")
     parser.add_argument("--all", action="store_true", help="also mutate strings that only reach --help")
     parser.add_argument("--resume", action="store_true", help="keep every result in .mutation/log.jsonl, run the rest")
@@ -66,7 +68,16 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--whole", action="append", default=[], help="with --after: a file changed since, run whole")
     parser.add_argument("--report", action="store_true", help="report .mutation/log.jsonl (a cut run), run nothing")
     parser.add_argument("--list", action="store_true", help="list the coverage table and mutant counts, run nothing")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.after and not Path(args.after).is_file():
+        parser.error(f"--after: no results file {args.after}")
+    return args
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _files(args: argparse.Namespace, covered: dict[str, tuple[str, ...]]) -> list[str]:
@@ -80,7 +91,11 @@ def _files(args: argparse.Namespace, covered: dict[str, tuple[str, ...]]) -> lis
     files = [f for f in dict.fromkeys(files) if f not in DEFAULT_SKIP or args.only]
     uncovered = [f for f in files if f not in covered]
     if uncovered:
-        sys.exit(f"scripts/mutation-test: no spec module covers {', '.join(uncovered)} (see scripts/mutation/cover.py)")
+        print(
+            f"scripts/mutation-test: no spec module covers {', '.join(uncovered)} (see scripts/mutation/cover.py)",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     return files
 
 
