@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         word = "killed  " if outcome.killed else "SURVIVED"
         by = f" by {outcome.how}" if outcome.killed else ""
         note = f" ({outcome.note})" if outcome.note else ""
+        if outcome.unsupported:
+            note += f" ({len(outcome.unsupported)} cases UNSUPPORTED, e.g. {outcome.unsupported[0]})"
         with lock:
             print(f"{word} {outcome.job.name}{by}{note} [{outcome.seconds:.0f} s]", flush=True)
 

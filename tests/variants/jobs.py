@@ -10,6 +10,7 @@ the time; if it hangs again it is killed by its hang.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 #: pytest's arguments for every run: --strict, so a broken SHOULD kills too; -x, to stop at the first FAIL.
 #: A line of pytest's short summary naming a case that did not pass (the kit writes FAIL for FAILED).
@@ -47,6 +49,8 @@ class Outcome:
     how: str  # the failing case, "hang", or "" for a survivor
     seconds: float
     note: str = ""
+    #: The cases a survivor's run judged UNSUPPORTED: what the provider no longer offered, which is no FAIL.
+    unsupported: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class _Run:
     code: int | None  # None: past the deadline
     failing: str  # the first FAILED/ERROR case, if pytest named one
     tail: str
+    unsupported: tuple[str, ...] = ()
 
 
 def _pytest(job: Job, targets: Sequence[str], deadline: float, python: str) -> _Run:
@@ -72,9 +77,15 @@ def _pytest(job: Job, targets: Sequence[str], deadline: float, python: str) -> _
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             return _Run(None, "", "")
+        unsupported = tuple(
+            case["nodeid"]
+            for report in Path(reports).glob("*.json")
+            for case in json.loads(report.read_text()).get("cases", [])
+            if case.get("verdict") == "UNSUPPORTED"
+        )
     text = output.decode(errors="replace")
     failing = next((found.group(1) for found in map(_SUMMARY_LINE.match, text.splitlines()) if found), "")
-    return _Run(process.returncode, failing, text.strip().splitlines()[-1] if text.strip() else "")
+    return _Run(process.returncode, failing, text.strip().splitlines()[-1] if text.strip() else "", unsupported)
 
 
 def judge(job: Job, deadline: float, python: str) -> Outcome:
@@ -84,13 +95,13 @@ def judge(job: Job, deadline: float, python: str) -> Outcome:
     for attempt in (1, 2):
         run = _pytest(job, job.paths, deadline * attempt, python)
         if run.code == 0:
-            return Outcome(job, False, "", time.monotonic() - start, note)
+            return Outcome(job, False, "", time.monotonic() - start, note, run.unsupported)
         if run.code is None:
             note = f"past the {deadline * attempt:g} s deadline"
         elif not run.failing:  # no case to blame (the run itself broke): it must break twice
             if attempt == 2:
-                return Outcome(job, True, f"run error: {run.tail}", time.monotonic() - start, note)
-            note = f"run error: {run.tail}"
+                return Outcome(job, True, f"run error: {run.tail}", time.monotonic() - start)
+            note = "a run error"
         elif _pytest(job, (run.failing,), deadline, python).code not in (0, None):
             return Outcome(job, True, run.failing, time.monotonic() - start, note)
         else:
