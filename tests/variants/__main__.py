@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only these variants or mutants (default: all)")
     parser.add_argument("--jobs", type=int, default=3, help="spec runs at a time (default: 3)")
     parser.add_argument("--deadline", type=float, default=180.0, help="seconds one run may take (default: 180)")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     start = time.monotonic()
     made: dict[str, harness_mutants.Mutant] = {}
     if args.family == "variants":

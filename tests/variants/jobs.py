@@ -25,7 +25,7 @@ from pathlib import Path
 
 #: pytest's arguments for every run: --strict, so a broken SHOULD kills too; -x, to stop at the first FAIL.
 #: A line of pytest's short summary naming a case that did not pass (the kit writes FAIL for FAILED).
-_SUMMARY_LINE = re.compile(r"(?:FAILED|FAIL|ERROR) (\S+::\S+)")
+_SUMMARY_LINE = re.compile(r"(?:KIT )?(?:FAILED|FAIL|ERROR) (\S+::\S+)")
 
 PYTEST_ARGS = ("--strict", "-x", "-q", "-p", "no:html", "-p", "no:cacheprovider", "-rfE")
 
