@@ -100,19 +100,23 @@ def main(argv: list[str] | None = None) -> int:
     survivors = [o for o in judged if not o.killed]
     second: dict[str, bool] = {}
     if args.family == "harness" and survivors:
-        tree = harness_mutants.copy_tree(ROOT, WORK / "tree")
-        print(f"second look: tests/harness against each of {len(survivors)} survivors", flush=True)
-        for outcome in survivors:
-            second[outcome.job.name] = harness_mutants.unit_tests_kill(made[outcome.job.name], tree, sys.executable)
+        print(
+            f"second look: tests/harness/test_reference_harness.py against each of {len(survivors)} survivors",
+            flush=True,
+        )
+        chosen = [made[outcome.job.name] for outcome in survivors]
+        second = harness_mutants.second_look(chosen, ROOT, WORK, sys.executable, args.jobs)
     elapsed = time.monotonic() - start
     killed = len(judged) - len(survivors)
     score = 100.0 * killed / len(judged) if judged else 0.0
     print(f"\n{args.family}: {len(judged)} judged, {killed} killed, {len(survivors)} survived: {score:.1f} %")
     for outcome in survivors:
-        extra = {True: " [tests/harness kill it]", False: " [tests/harness too]"}.get(second.get(outcome.job.name), "")
+        extra = {True: " [the harness tests kill it]", False: " [the harness tests too]"}.get(
+            second.get(outcome.job.name), ""
+        )
         print(f"  survivor {outcome.job.name}: {described.get(outcome.job.name, '')}{extra}")
     if second:
-        print(f"second look: tests/harness kill {sum(second.values())} of the {len(second)} survivors")
+        print(f"second look: the harness tests kill {sum(second.values())} of the {len(second)} survivors")
     print(f"run time {elapsed:.0f} s with --jobs {args.jobs}")
     WORK.mkdir(exist_ok=True)
     summary = {

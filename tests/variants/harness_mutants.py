@@ -11,9 +11,11 @@ spec that fails names a change of the harness.
 from __future__ import annotations
 
 import json
+import queue
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,14 +79,35 @@ def job(mutant: Mutant, work: Path, paths: tuple[str, ...]) -> Job:
     return Job(mutant.name, ("--impl", str(profile)), paths)
 
 
-def unit_tests_kill(mutant: Mutant, tree: Path, python: str, tests: str = "tests/harness") -> bool:
-    """The second look: do the kit's own harness tests fail with ``mutant`` in a copy of the tree?"""
+#: The kit's own tests of the reference harness: it spoken to line by line, malformed input included.
+UNIT_TESTS = ("tests/harness/test_reference_harness.py",)
+
+
+def second_look(made: list[Mutant], root: Path, work: Path, python: str, workers: int) -> dict[str, bool]:
+    """Which of ``made`` the kit's own harness tests kill, each in one of ``workers`` copies of the tree."""
+    trees: queue.Queue[Path] = queue.Queue()
+    for index in range(workers):
+        trees.put(copy_tree(root, work / f"tree{index}"))
+
+    def one(mutant: Mutant) -> tuple[str, bool]:
+        tree = trees.get()
+        try:
+            return mutant.name, unit_tests_kill(mutant, tree, python)
+        finally:
+            trees.put(tree)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(one, made))
+
+
+def unit_tests_kill(mutant: Mutant, tree: Path, python: str) -> bool:
+    """Do the kit's own harness tests fail with ``mutant`` in ``tree``, a copy of the repository?"""
     target = tree / HARNESS
     saved = target.read_text()
     target.write_text(mutant.source)
     try:
         done = subprocess.run(
-            [python, "-m", "pytest", tests, "-x", "-q", "-p", "no:cacheprovider"],
+            [python, "-m", "pytest", *UNIT_TESTS, "-x", "-q", "-p", "no:cacheprovider"],
             cwd=tree,
             capture_output=True,
             timeout=600,
