@@ -7,8 +7,8 @@
 judged by its section's spec module first, then the other API modules.
 ``harness``: mutants of sockspec_reference/harness.py serving CPython's
 ``socket``, judged by all of specs/api; a survivor gets a second look from
-the kit's own harness tests (tests/harness), which does not count in the
-score.  Each family starts with its controls (the provider without a bug
+the kit's tests of the reference harness (tests/harness/test_reference_harness.py),
+which does not count in the score.  Each family starts with its controls (the provider without a bug
 must survive; for the harness, a deliberately broken copy must be killed),
 so that a kill means the bug, not the plumbing.  A summary goes to
 .variants/<family>.json.
@@ -111,9 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     score = 100.0 * killed / len(judged) if judged else 0.0
     print(f"\n{args.family}: {len(judged)} judged, {killed} killed, {len(survivors)} survived: {score:.1f} %")
     for outcome in survivors:
-        extra = {True: " [the harness tests kill it]", False: " [the harness tests too]"}.get(
-            second.get(outcome.job.name), ""
-        )
+        looked = second.get(outcome.job.name)
+        extra = "" if looked is None else " [the harness tests kill it]" if looked else " [the harness tests too]"
         print(f"  survivor {outcome.job.name}: {described.get(outcome.job.name, '')}{extra}")
     if second:
         print(f"second look: the harness tests kill {sum(second.values())} of the {len(second)} survivors")
