@@ -11,6 +11,7 @@ connection) shows that TIME_WAIT entry.  A second IUT server then binds the port
 from __future__ import annotations
 
 import errno
+import socket as oracle  # the platform's option numbers; never the thing under test
 
 import pytest
 
@@ -61,6 +62,12 @@ def _bind(sock, port: int) -> str:
 def test_reuseaddr_off_by_default(api, sockets):
     sock = sockets.tcp()
     expect_equal("SO_REUSEADDR of a new TCP socket", sock.getsockopt(api.SOL_SOCKET, api.SO_REUSEADDR), 0)
+
+
+@pytest.mark.req("s09.reuseaddr.constant")
+def test_reuseaddr_is_the_platforms_option(api):
+    expect_equal("SOL_SOCKET", api.SOL_SOCKET, oracle.SOL_SOCKET)
+    expect_equal("SO_REUSEADDR", api.SO_REUSEADDR, oracle.SO_REUSEADDR)
 
 
 @pytest.mark.req("s09.reuseaddr.set")

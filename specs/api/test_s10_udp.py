@@ -42,6 +42,13 @@ def test_recvfrom_returns_datagram_and_sender(udp_pair):
     expect_equal("recvfrom(1024)", sock.recvfrom(1024), (b"\x24" + 47 * b"\x01", peer.getsockname()))
 
 
+@pytest.mark.req("s10.udp.bufsize")
+def test_recvfrom_bufsize_fits_the_datagram(udp_pair):
+    sock, peer = udp_pair
+    peer.sendto(REQUEST, sock.getsockname())
+    expect_equal("recvfrom(48) of a 48-byte datagram", sock.recvfrom(len(REQUEST))[0], REQUEST)
+
+
 @pytest.mark.req("s10.udp.boundaries")
 def test_datagrams_keep_their_boundaries(udp_pair):
     sock, peer = udp_pair

@@ -216,3 +216,34 @@ def test_it_serves_sockets_of_the_modules_own_class_by_attribute(python: str) ->
     assert responses[5]["result"] == {"$tuple": [{"$handle": 2}, {"$handle": 3}]}
     assert responses[6]["result"] == {"$handle": 4}
     assert responses[8]["result"] == {"$bytes": "aGk="}
+
+
+#: docs/harness-protocol.md §3: a harness lists every function and socket method it serves.  Pinned here,
+#: not read from the harness, so that one dropped from its tables is seen (docs/mutation-testing.md).
+SERVED_FUNCTIONS = (
+    "gethostname gethostbyname gethostbyname_ex gethostbyaddr getfqdn getaddrinfo getnameinfo getservbyname "
+    "getservbyport getprotobyname inet_aton inet_ntoa inet_pton inet_ntop htonl ntohl htons ntohs getdefaulttimeout "
+    "setdefaulttimeout has_dualstack_ipv6 socket socketpair create_connection create_server fromfd"
+)
+SERVED_METHODS = (
+    "accept bind close connect connect_ex dup fileno getblocking getpeername getsockname getsockopt gettimeout "
+    "listen recv recvfrom send sendall sendto setblocking setsockopt settimeout shutdown"
+)
+_HAVE = """import socket, sys
+sock = socket.socket()
+print(*[n for n in sys.argv[1].split() if callable(getattr(socket, n, None))])
+print(*["socket." + n for n in sys.argv[2].split() if callable(getattr(sock, n, None))])
+"""
+
+
+def test_it_lists_every_function_and_method_the_module_has(python: str) -> None:
+    responses, done = converse(python, START, {"id": 2, "op": "stop"})
+    assert done.returncode == 0, done.stderr
+    have = subprocess.run(
+        [python, "-c", _HAVE, SERVED_FUNCTIONS, SERVED_METHODS],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout.split()
+    assert sorted(responses[0]["result"]["capabilities"]) == sorted(have)
