@@ -10,13 +10,17 @@ catalogue would mislead.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sockspec.documents import validate
+from sockspec.documents import schema_path, validate
 from sockspec.errors import KitUsageError
 
 __all__ = ["LEVELS", "SECTION_TITLES", "Catalogue", "Requirement", "Vector"]
@@ -126,11 +130,39 @@ class Catalogue:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        doc: dict[str, Any] = json.loads(data)
     except (OSError, ValueError) as exc:
         raise KitUsageError(f"{path}: cannot read requirement file: {exc}") from exc
+    mark = _valid_mark(data)
+    if mark is not None and mark.exists():
+        return doc
     validate(doc, "spec-data", path.name)
+    if mark is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.touch()
     return doc
+
+
+def _valid_mark(data: bytes) -> Path | None:
+    """Where the kit notes that this file's bytes passed this schema (about a second of every run's start).
+
+    The name is a digest of the schema, the jsonschema version and the
+    file's bytes, so any change to one of them validates the file again.
+    """
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(cache):
+        return None
+    digest = hashlib.sha256(_schema_identity() + data).hexdigest()
+    return Path(cache) / "sockspec" / "valid-spec-data" / digest
+
+
+@cache
+def _schema_identity() -> bytes:
+    from importlib.metadata import version
+
+    return schema_path("spec-data").read_bytes() + version("jsonschema").encode()
 
 
 def _requirement(raw: Mapping[str, Any], section: int, path: Path) -> Requirement:

@@ -12,6 +12,7 @@ import pytest
 
 from sockspec.citations import citation_label
 from sockspec.documents import validator
+from sockspec.errors import KitUsageError
 from sockspec.requirements import DATA_GLOB, Catalogue, _read
 from tests.conftest import ROOT
 
@@ -198,3 +199,18 @@ def test_docs_show_a_real_vector_of_each_kind() -> None:
     for example in shown:
         assert known.get((example["requirement"], example["description"])) == example, example["description"]
     assert {example["kind"] for example in shown} == set(KINDS)
+
+
+def test_a_file_is_validated_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation costs a second a run, so valid bytes are noted; changed bytes are checked again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = sorted((ROOT / "specs" / "data").glob(DATA_GLOB))[0]
+    copy = tmp_path / source.name
+    copy.write_bytes(source.read_bytes())
+    _read(copy)
+    assert len(list((tmp_path / "cache" / "sockspec" / "valid-spec-data").iterdir())) == 1
+    doc = json.loads(copy.read_text())
+    doc["requirements"][0]["level"] = "MAYBE"
+    copy.write_text(json.dumps(doc))
+    with pytest.raises(KitUsageError, match=r"/requirements/0/level"):
+        _read(copy)

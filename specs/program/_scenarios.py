@@ -10,10 +10,10 @@ cut short).
 Starting a program costs about 0.1 s, so a client run is a *scenario* made
 from a vector's ``input``, run once and read by every requirement that
 judges it (a MUST about the failure and the SHOULD about its exit code read
-the same run).  The first client case of the session starts the scenarios
+the same run).  The first program case of the session starts the scenarios
 of every selected client case, of all modules, in the background on a few
 threads (``sockspec.shared_runs.Shared``), longest ``--timeout`` first: a
-run that waits out a client's timeout then overlaps the other cases instead
+run that waits out a client's timeout then overlaps the server specs instead
 of holding up its module.  A client that hangs is killed
 ``DEADLINE_SLACK`` after its own ``--timeout``.
 """
@@ -217,7 +217,7 @@ class EchoClients(Scenarios):
 
 
 class ClientRuns:
-    """Every client scenario of the session, started in the background when the first client case asks.
+    """Every client scenario of the session, started in the background by the first program case.
 
     Which scenarios: the ``input`` of every selected case that uses the
     ``sntp_clients`` or ``echo_clients`` fixture, except those that need the

@@ -126,15 +126,19 @@ def client_runs(programs: Programs, kit_sntp: SntpServers, kit_echo: EchoServer)
         runs.close()
 
 
-@pytest.fixture
-def sntp_clients(request: pytest.FixtureRequest, client_runs: ClientRuns) -> SntpClients:
-    """The IUT's SNTP client recipes; the first client case starts every scenario of the session."""
+@pytest.fixture(scope="session", autouse=True)
+def _clients_start_early(request: pytest.FixtureRequest, client_runs: ClientRuns) -> None:
+    """The first program case starts every selected client scenario, so that they overlap the server specs."""
     client_runs.start(request.session.items)
+
+
+@pytest.fixture
+def sntp_clients(client_runs: ClientRuns) -> SntpClients:
+    """The IUT's SNTP client recipes, each scenario run once."""
     return client_runs.sntp
 
 
 @pytest.fixture
-def echo_clients(request: pytest.FixtureRequest, client_runs: ClientRuns) -> EchoClients:
-    """The IUT's echo-client; the first client case starts every scenario of the session."""
-    client_runs.start(request.session.items)
+def echo_clients(client_runs: ClientRuns) -> EchoClients:
+    """The IUT's echo-client, each scenario run once."""
     return client_runs.echo
