@@ -3,13 +3,6 @@
 # installed: they conflict with each other and with xinetd
 # (.ci/peers/xinetd.sh), and their internal echo service needs nothing but
 # libc. The adapter runs them under `unshare -m`.
-work=$(mktemp -d)
-chown _apt "$work" 2>/dev/null || true  # apt downloads as its _apt user
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download -qq inetutils-inetd openbsd-inetd)
-for package in inetutils-inetd openbsd-inetd; do
-    rm -rf "/opt/sockspec-peers/$package"
-    dpkg-deb -x "$work/${package}"_*.deb "/opt/sockspec-peers/$package"
-done
+.ci/unpack-debs inetutils-inetd openbsd-inetd
 /opt/sockspec-peers/inetutils-inetd/usr/sbin/inetutils-inetd --version >/dev/null
 test -x /opt/sockspec-peers/openbsd-inetd/usr/sbin/inetd

@@ -7,8 +7,4 @@ getent passwd ntpd >/dev/null ||
     useradd --system --home-dir /var/lib/openntpd --no-create-home --shell /usr/sbin/nologin ntpd
 mkdir -p /var/lib/openntpd/run /var/lib/openntpd/db
 [ -x "$dest/usr/sbin/ntpd" ] && exit 0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download -qq openntpd)
-mkdir -p "$dest"
-dpkg-deb -x "$work"/openntpd_*.deb "$dest"
+.ci/unpack-debs openntpd
