@@ -61,7 +61,8 @@ def pytest_configure(config: pytest.Config) -> None:
             module=config.getoption("impl_module") is not None,
             command=config.getoption("impl_cmd") is not None,
         )
-        if not impl.api_command and "api" not in impl.lacks and not impl.absent():
+        absent = impl.absent()
+        if not impl.api_command and "api" not in impl.lacks and not absent:
             impl.import_api()
         data_dir = _data_dir(config)
         catalogue = Catalogue.load(data_dir)
@@ -77,7 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
         io_timeout=config.getoption("io_timeout"),
         online=config.getoption("online"),
         validate_harness=config.getoption("validate_harness"),
-        absent=impl.absent(),
+        absent=absent,
     )
     config.stash[STATE_KEY] = state
     vectors.activate(catalogue)
