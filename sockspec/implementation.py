@@ -181,8 +181,9 @@ class Implementation:
             return "none (the API surface is not judged)"
         if self.api_command:
             return "harness: " + " ".join(self.harness)
-        if self.absent():
-            return f"module {self.api_module} (not judged: this machine lacks {', '.join(self.absent())})"
+        absent = self.absent()
+        if absent:
+            return f"module {self.api_module} (not judged: this machine lacks {', '.join(absent)})"
         module = self.import_api()
         version = getattr(module, "__version__", None)
         if version is None and self.api_module in sys.stdlib_module_names:

@@ -114,9 +114,9 @@ def test_a_server_that_exits_before_listening_is_a_crash() -> None:
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="no 'unshare' command (util-linux)")
 def test_a_socket_in_a_loopback_only_namespace_of_the_tree_is_not_the_servers_port() -> None:
-    # A relay adapter: its own UDP port in the kit's namespace, a daemon's port 123 where only loopback exists.
+    # A relay adapter: its own UDP port in the kit's namespace, a daemon's port where only loopback exists.
     daemon = "import socket, time\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-    daemon += "s.bind(('0.0.0.0', 123)); time.sleep(30)"
+    daemon += "s.bind(('0.0.0.0', 0)); time.sleep(30)"
     if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
         pytest.skip("this machine does not let us make a user and network namespace")
     body = (
