@@ -111,8 +111,11 @@ def _skipped_nodes(tree: ast.Module) -> set[int]:
     return {id(sub) for top in skip for sub in ast.walk(top)}
 
 
-def _help_strings(tree: ast.Module) -> set[int]:
-    """ids of the string constants that only reach ``--help`` (see the module docstring)."""
+def _help_nodes(tree: ast.Module) -> set[int]:
+    """ids of the expressions that only reach ``--help`` (see the module docstring).
+
+    Every node of such a value counts, not only its strings: ``details=__doc__ or ""``
+    chooses a help text as surely as a string constant spells one."""
     tops: list[ast.AST] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg in HELP_KEYWORDS:
@@ -121,7 +124,7 @@ def _help_strings(tree: ast.Module) -> set[int]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if node.value is not None and any(isinstance(t, ast.Name) and t.id in HELP_NAMES for t in targets):
                 tops.append(node.value)
-    return {id(sub) for top in tops for sub in ast.walk(top) if isinstance(sub, ast.Constant)}
+    return {id(sub) for top in tops for sub in ast.walk(top)}
 
 
 def _replacements(node: ast.AST) -> Iterator[tuple[str, ast.AST | str]]:
@@ -165,7 +168,7 @@ def mutants(path: str, source: str) -> list[Mutant]:
     """Every mutant of ``source`` (the file at ``path``), in source order."""
     tree = ast.parse(source)
     skip = _skipped_nodes(tree)
-    help_only = _help_strings(tree)
+    help_only = _help_nodes(tree)
     found: list[Mutant] = []
     for node in ast.walk(tree):
         if id(node) in skip or not isinstance(node, ast.expr | ast.stmt):
@@ -175,7 +178,7 @@ def mutants(path: str, source: str) -> list[Mutant]:
             if isinstance(new, ast.expr) and not isinstance(new, ast.Constant | ast.Name):
                 text = f"({text})"
             assert node.end_lineno is not None and node.end_col_offset is not None
-            help_text = id(node) in help_only and kind == "string"
+            help_text = id(node) in help_only
             span = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
             found.append(Mutant(path, *span, text, kind, help_text))
     found.sort(key=lambda m: (m.line, m.col, m.kind))
