@@ -147,6 +147,7 @@ CRASH_FAILS = {
     "s11.echo_client.timeout",
     "s11.echo_client.refused",
     "s11.echo_client.address-error",
+    "s11.echo_client.usage",  # exit 1 and a traceback, not a usage error
 }
 CRASH_NON_STRICT = {
     "s05.byte_order.value",
