@@ -176,6 +176,10 @@ def _backpressure_deadline() -> float:
 BACKPRESSURE_DEADLINE = _backpressure_deadline()
 
 
+# The last value of each range: 2147483647 refused; port 65535 and 2**32-1 are SHOULD cases.
+TOP_SHORT_FAILS = {"s08.buffer_size.options"}
+TOP_SHORT_NON_STRICT = {"s04.service_name.exit-codes", "s05.byte_order.wide"}  # exit 2, no 32-bit line
+
 # Every echo-server case but the backpressure one reads its echo as it sends, so no send() falls short.
 DROP_REST_FAILS = {"s11.echo_server.backpressure"}  # a client gets too few bytes, then nothing for 2 s
 SHARED_REST_FAILS = {"s11.echo_server.backpressure"}  # every client gets bytes of another one
@@ -270,6 +274,16 @@ FAKES = {
         SLOW_FAILS,
         set(),
         deadline=ECHO_TIMEOUT,  # each failing exchange waits out ECHO_TIMEOUT
+    ),
+    "top_short": Fake(
+        "top_short.py",
+        (
+            *_specs("s04_service_name", "s05_byte_order", "s08_buffer_size"),
+            *_reqs("s04.service_name.*", "s05.byte_order.*", "s08.buffer_size.*"),
+        ),
+        TOP_SHORT_FAILS,
+        TOP_SHORT_NON_STRICT,
+        deadline=0.0,  # no recipe it runs waits for anything
     ),
     "drop_rest": Fake(
         "drop_rest.py",

@@ -107,5 +107,6 @@ def test_exit_codes(echo_clients, request, case):
 
 @pytest.mark.parametrize("case", params("s11.echo_client.usage"))
 def test_unencodable_message(echo_clients, case):
-    run = echo_clients.run(case["input"])
-    expect_usage_error(f"echo-client --encoding {case['input']['encoding']} --message {case['input']['message']}", run.done)
+    given = case["input"]
+    run = echo_clients.run(given)
+    expect_usage_error(f"echo-client --encoding {given['encoding']} --message {given['message']}", run.done)
