@@ -134,6 +134,11 @@ CRASH_FAILS = {
     "s05.byte_order.usage",  # exit 1, not 2
     "s07.http_get.refused",  # a traceback, not 'Connection error: ...'
     "s07.http_get.usage",
+    "s08.buffer_size.transcript",
+    "s08.buffer_size.after",
+    "s08.buffer_size.options",
+    "s08.buffer_size.huge",  # a traceback
+    "s08.buffer_size.usage",
     "s09.reuse_server.usage",
     *REUSE_SERVER,
     *SNTP_SERVER,
@@ -248,9 +253,10 @@ FAKES = {
     "crash": Fake(
         "crash.py",
         (
-            *_specs("s05_byte_order", "s07_http_get", "s09_reuse_server"),
+            *_specs("s05_byte_order", "s07_http_get", "s08_buffer_size", "s09_reuse_server"),
             *_specs("s10_sntp_server", "s11_echo_server", "s11_echo_client"),
-            *_reqs("s05.*", "s07.http_get.usage", "s07.http_get.refused", "s09.*", "s10.sntp_server.*", "s11.*"),
+            *_reqs("s05.*", "s07.http_get.usage", "s07.http_get.refused", "s08.*", "s09.*"),
+            *_reqs("s10.sntp_server.*", "s11.*"),
         ),
         CRASH_FAILS,
         CRASH_NON_STRICT,
