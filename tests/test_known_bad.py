@@ -134,6 +134,11 @@ CRASH_FAILS = {
     "s05.byte_order.usage",  # exit 1, not 2
     "s07.http_get.refused",  # a traceback, not 'Connection error: ...'
     "s07.http_get.usage",
+    "s08.buffer_size.transcript",
+    "s08.buffer_size.after",
+    "s08.buffer_size.options",
+    "s08.buffer_size.huge",  # a traceback
+    "s08.buffer_size.usage",
     "s09.reuse_server.usage",
     *REUSE_SERVER,
     *SNTP_SERVER,
@@ -147,9 +152,11 @@ CRASH_FAILS = {
     "s11.echo_client.timeout",
     "s11.echo_client.refused",
     "s11.echo_client.address-error",
+    "s11.echo_client.usage",  # exit 1 and a traceback, not a usage error
 }
 CRASH_NON_STRICT = {
     "s05.byte_order.value",
+    "s05.byte_order.wide",
     *SNTP_SERVER_SHOULD,
     "s11.echo_server.binds-loopback",  # it never listens
     "s11.echo_client.exit-codes",  # always 1
@@ -173,6 +180,10 @@ def _backpressure_deadline() -> float:
 
 BACKPRESSURE_DEADLINE = _backpressure_deadline()
 
+
+# The last value of each range: 2147483647 refused; port 65535 and 2**32-1 are SHOULD cases.
+TOP_SHORT_FAILS = {"s08.buffer_size.options"}
+TOP_SHORT_NON_STRICT = {"s04.service_name.exit-codes", "s05.byte_order.wide"}  # exit 2, no 32-bit line
 
 # Every echo-server case but the backpressure one reads its echo as it sends, so no send() falls short.
 DROP_REST_FAILS = {"s11.echo_server.backpressure"}  # a client gets too few bytes, then nothing for 2 s
@@ -242,9 +253,10 @@ FAKES = {
     "crash": Fake(
         "crash.py",
         (
-            *_specs("s05_byte_order", "s07_http_get", "s09_reuse_server"),
+            *_specs("s05_byte_order", "s07_http_get", "s08_buffer_size", "s09_reuse_server"),
             *_specs("s10_sntp_server", "s11_echo_server", "s11_echo_client"),
-            *_reqs("s05.*", "s07.http_get.usage", "s07.http_get.refused", "s09.*", "s10.sntp_server.*", "s11.*"),
+            *_reqs("s05.*", "s07.http_get.usage", "s07.http_get.refused", "s08.*", "s09.*"),
+            *_reqs("s10.sntp_server.*", "s11.*"),
         ),
         CRASH_FAILS,
         CRASH_NON_STRICT,
@@ -268,6 +280,16 @@ FAKES = {
         SLOW_FAILS,
         set(),
         deadline=ECHO_TIMEOUT,  # each failing exchange waits out ECHO_TIMEOUT
+    ),
+    "top_short": Fake(
+        "top_short.py",
+        (
+            *_specs("s04_service_name", "s05_byte_order", "s08_buffer_size"),
+            *_reqs("s04.service_name.*", "s05.byte_order.*", "s08.buffer_size.*"),
+        ),
+        TOP_SHORT_FAILS,
+        TOP_SHORT_NON_STRICT,
+        deadline=0.0,  # no recipe it runs waits for anything
     ),
     "drop_rest": Fake(
         "drop_rest.py",

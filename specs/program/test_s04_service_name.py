@@ -51,16 +51,27 @@ def test_service_name_transcript(programs, shared, case):
     expect_lines(f"{what} output", done.lines, accepted_lines(case["expect"], values))
 
 
-@pytest.mark.parametrize("case", params("s04.service_name.unknown"))
-def test_service_name_unknown(programs, shared, case):
+def _run_unknown(programs, shared, case):
+    """The run of a lookup the database lacks; N/A where this database has it."""
     function, *args = case["input"]["lookup"]
     if _lookup(function, *args) is not None:
         not_applicable(f"the services database answers {function}{tuple(args)}, which the vector calls unknown")
-    done = run_once(shared, programs, "service-name", *case["input"]["args"])
+    return run_once(shared, programs, "service-name", *case["input"]["args"])
+
+
+@pytest.mark.parametrize("case", params("s04.service_name.unknown"))
+def test_service_name_unknown(programs, shared, case):
+    done = _run_unknown(programs, shared, case)
     what = "service-name " + " ".join(case["input"]["args"])
     expect_exit_nonzero(what, done)
     expect_message(what, done, [rf".*\b{re.escape(case['expect'])}\b"])
     expect_no_traceback(what, done)
+
+
+@pytest.mark.parametrize("case", params("s04.service_name.exit-codes"))
+def test_service_name_exit_code(programs, shared, case):
+    done = _run_unknown(programs, shared, case)
+    expect_exit("service-name " + " ".join(case["input"]["args"]), done, case["expect"])
 
 
 @pytest.mark.parametrize("case", params("s04.service_name.usage"))

@@ -14,8 +14,15 @@ import socket as oracle  # measures this kernel; never the thing under test
 
 import pytest
 
-from sockspec import params
-from specs.program._checks import accepted_lines, expect_exit, expect_line_shapes, expect_lines, expect_usage_error
+from sockspec import expect_that, params
+from specs.program._checks import (
+    accepted_lines,
+    expect_exit,
+    expect_line_shapes,
+    expect_lines,
+    expect_no_traceback,
+    expect_usage_error,
+)
 from specs.program._scenarios import run_once
 
 BEFORE = (r"send buffer size \[Before\]:\s*(\d+)", r"receive buffer size \[Before\]:\s*(\d+)")
@@ -61,6 +68,14 @@ def test_buffer_size_after(programs, shared, case):
     expect_exit(what, done, 0)
     expected = accepted_lines(case["expect"], _kernel_reads_back(case["input"]["send"], case["input"]["recv"]))
     expect_lines(f"[After] lines of {what}", [line for line in done.lines if "[After]" in line], expected)
+
+
+@pytest.mark.parametrize("case", params("s08.buffer_size.huge"))
+def test_buffer_size_huge(programs, shared, case):
+    done = run_once(shared, programs, "buffer-size", *case["input"])
+    what = " ".join(["buffer-size", *case["input"]])
+    expect_that(f"exit of {what}", done.returncode >= 0, expected="an exit, any status", actual=done.returncode)
+    expect_no_traceback(what, done)
 
 
 @pytest.mark.parametrize("case", params("s08.buffer_size.usage"))

@@ -25,6 +25,7 @@ from specs.program._checks import (
     expect_exit,
     expect_failure_exit,
     expect_no_line,
+    expect_usage_error,
 )
 
 #: The reference's line, and the tutorial's ("data received from the server").
@@ -102,3 +103,10 @@ def test_unresolvable_host(echo_clients, resolver_sandbox, case):
 def test_exit_codes(echo_clients, request, case):
     run = echo_clients.run(case["input"], sandbox=sandbox_for(request, case))
     expect_exit("echo-client", run.done, case["expect"]["exit_code"])
+
+
+@pytest.mark.parametrize("case", params("s11.echo_client.usage"))
+def test_unencodable_message(echo_clients, case):
+    given = case["input"]
+    run = echo_clients.run(given)
+    expect_usage_error(f"echo-client --encoding {given['encoding']} --message {given['message']}", run.done)

@@ -79,13 +79,17 @@ def echo_client(argv: list[str]) -> int:
     p.add_argument("--encoding", choices=("utf-8", "gbk"), default="utf-8")
     p.add_argument("--timeout", type=positive, default=2.0)
     args = p.parse_args(argv)
+    try:
+        payload = args.message.encode(args.encoding)
+    except UnicodeEncodeError as exc:
+        p.error(f"--message cannot be encoded as {args.encoding}: {exc.reason}")
     peer = f"{args.host}:{args.port}"
     say(f"Connecting to {args.host} port {args.port}")
     sock = connect(args.host, args.port, args.timeout)
     with sock:
         say(f"Sending: {args.message}")
         try:
-            sock.sendall(args.message.encode(args.encoding))
+            sock.sendall(payload)
         except OSError as exc:
             fail(f"Error sending data: {peer}: {exc}", 5)
         reply = b""
