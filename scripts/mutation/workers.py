@@ -52,7 +52,10 @@ def make_copy(root: Path, copy: Path) -> None:
 
 def run_pytest(python: str, copy: Path, tests: list[str], deadline: float, extra: tuple[str, ...] = ()) -> Outcome:
     """Run ``tests`` in ``copy``; past ``deadline`` seconds the run is interrupted (teardown runs), then killed."""
-    env = {**os.environ, "PYTHONPATH": str(copy), "MUTATION_COPY": str(copy), "PYTHONHASHSEED": "0"}
+    # PYTHONUNBUFFERED would flush every print of the mutated programs for them,
+    # hiding a lost flush() that a user's environment would expose.
+    inherited = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    env = {**inherited, "PYTHONPATH": str(copy), "MUTATION_COPY": str(copy), "PYTHONHASHSEED": "0"}
     start = time.monotonic()
     proc = subprocess.Popen(
         [python, "-m", "pytest", *PYTEST_ARGS, *extra, *tests],
