@@ -6,8 +6,8 @@ cases send SIGTERM or SIGINT to a server that has echoed once and judge its
 exit status and stderr.  The restart case holds a connection while the
 server is stopped, so the server's side closes first and that connection
 sits in TIME_WAIT on the server's port; a second server is then started on
-that port at once.  The tutorial's echo server sets SO_REUSEADDR "so that it
-can be run again as often as needed" (its §11): without it, the second
+that port at once.  The tutorial's echo server sets SO_REUSEADDR for just
+that, to be run again whenever needed (its §11): without it, the second
 bind fails while TIME_WAIT lasts.  With ``--target`` every case here is N/A:
 they need the server's process.
 """
