@@ -38,6 +38,7 @@ import pytest
 from sockspec.requirements import Catalogue
 from specs.program._peers import ECHO_TIMEOUT
 from specs.program._scenarios import DEADLINE_SLACK
+from specs.program._servers import SERVER_WAIT
 from tests.conftest import ROOT, run_specs, verdict_ids
 
 IMPLS = ROOT / "tests" / "impls"
@@ -158,6 +159,8 @@ CRASH_NON_STRICT = {
     "s05.byte_order.value",
     "s05.byte_order.wide",
     *SNTP_SERVER_SHOULD,
+    "s10.sntp_server.sigterm",  # it never listens
+    "s10.sntp_server.sigint",
     "s11.echo_server.binds-loopback",  # it never listens
     "s11.echo_client.exit-codes",  # always 1
 }
@@ -188,6 +191,15 @@ TOP_SHORT_NON_STRICT = {"s04.service_name.exit-codes", "s05.byte_order.wide"}  #
 # Every echo-server case but the backpressure one reads its echo as it sends, so no send() falls short.
 DROP_REST_FAILS = {"s11.echo_server.backpressure"}  # a client gets too few bytes, then nothing for 2 s
 SHARED_REST_FAILS = {"s11.echo_server.backpressure"}  # every client gets bytes of another one
+# Its send() to the silent client waits, and so does everyone else; the backpressure clients all read.
+BLOCKING_SEND_FAILS = {"s11.echo_server.slow-reader"}
+BARE_SERVERS_FAILS = {"s11.echo_server.restart"}  # the second start: Address already in use
+BARE_SERVERS_NON_STRICT = {  # killed by the signal: exit status -15 or -2
+    "s10.sntp_server.sigterm",
+    "s10.sntp_server.sigint",
+    "s11.echo_server.sigterm",
+    "s11.echo_server.sigint",
+}
 
 
 @dataclass(frozen=True)
@@ -304,6 +316,23 @@ FAKES = {
         SHARED_REST_FAILS,
         set(),
         deadline=BACKPRESSURE_DEADLINE,
+    ),
+    "blocking_send": Fake(
+        "blocking_send.py",
+        _specs("s11_echo_server", "s11_echo_backpressure", "s11_echo_server_process"),
+        BLOCKING_SEND_FAILS,
+        set(),
+        deadline=BACKPRESSURE_DEADLINE,
+    ),
+    "bare_servers": Fake(
+        "bare_servers.py",
+        (
+            *_specs("s10_sntp_server", "s11_echo_server_process"),
+            *_reqs("s10.sntp_server.sig*", "s11.echo_server.sig*", "s11.echo_server.restart"),
+        ),
+        BARE_SERVERS_FAILS,
+        BARE_SERVERS_NON_STRICT,
+        deadline=SERVER_WAIT,  # a server that would not stop is waited for this long
     ),
 }
 

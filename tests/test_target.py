@@ -39,6 +39,14 @@ CONTROL = {
     "s11.echo_server.binds-loopback": "start it with its defaults or read the line it prints",
     "s10.sntp_server.port-zero": "pass it options (--port 0) or read the line it prints",
     "s10.sntp_server.era-2036": "pass it options (--offset)",
+    **{
+        f"s11.echo_server.{name}": "start it with options of its own (echo-server --port 0)"
+        for name in ("sigterm", "sigint", "restart")
+    },
+    **{
+        f"s10.sntp_server.{name}": "start it with options of its own (sntp-server --port 0)"
+        for name in ("sigterm", "sigint")
+    },
 }
 #: Requirements with a case at offset 0 (judged) and one at another offset (N/A).
 PER_OFFSET = {"s10.sntp_server.offset", "s10.sntp_server.timestamps"}

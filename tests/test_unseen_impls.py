@@ -26,6 +26,11 @@ RUNS = {
         "s06.socket_modes.listening",
     ),
     "own-first-line": ("specs/program/test_s11_echo_server.py", ("s11.echo_server.*",), "s11.echo_server.port-zero"),
+    "listens-late-after-a-restart": (
+        "specs/program/test_s11_echo_server_process.py",
+        ("s11.echo_server.*",),
+        "s11.echo_server.restart",
+    ),
     "own-timeout-words": (
         "specs/program/test_s10_time_clients.py",
         ("s10.sntp_time.*",),

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sockspec import expect_that
 from sockspec.addresses import LOOPBACK
 from sockspec.servers.wakeup import quietly_shutdown
 from sockspec.servers.wire_record import hexdump
@@ -120,6 +121,18 @@ class Echoed:
         if len(self.sent) <= limit:
             parts += [show_bytes("sent", self.sent), show_bytes("received", self.received)]
         return "\n".join(parts)
+
+
+def expect_echo(what: str, echoed: Echoed, *, then_eof: bool = False) -> None:
+    __tracebackhide__ = True
+    ok = echoed.received == echoed.sent and (echoed.eof or not then_eof)
+    wanted = f"the {len(echoed.sent)} bytes sent, in order" + (", then end of file" if then_eof else "")
+    found = difference(echoed.sent, echoed.received)
+    if then_eof and not echoed.eof:
+        found += "; no end of file"
+    if echoed.problem:
+        found += f"; {echoed.problem}"
+    expect_that(what, ok, expected=wanted, actual=found)
 
 
 def connect(port: int, timeout: float = PEER_TIMEOUT, *, host: str = LOOPBACK) -> stdlib.socket:

@@ -10,6 +10,7 @@ whatever it printed and whenever it printed it.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from sockspec.checks import attach
 from sockspec.errors import IUTCrashed, IUTError, IUTTimeout
 from sockspec.process import Child, Spawned
 from sockspec.programs import Programs
+from specs.program._checks import expect_no_traceback
 
 #: How long a server recipe may take to print its first lines, or to exit when asked.
 SERVER_WAIT = 3.0
@@ -67,6 +69,16 @@ ServerStarter = Callable[..., Started]
 
 def attach_server(title: str, server: Started) -> None:
     attach(title, server.describe())
+
+
+def expect_stops_cleanly(recipe: str, server: Child, signum: int) -> None:
+    """Send ``signum``: the server ends with status 0 and no traceback (docs/programs.md, exit codes)."""
+    __tracebackhide__ = True
+    name = signal.Signals(signum).name
+    code = server.stop_with(signum, SERVER_WAIT)
+    attach(f"{recipe}, then {name}", server.describe())
+    expect_that(f"exit status of {recipe} after {name}", code == 0, expected="0", actual=code)
+    expect_no_traceback(f"{recipe} after {name}", server.stderr_text().encode())
 
 
 def require_proc_stat(pid: int) -> None:

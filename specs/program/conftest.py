@@ -11,11 +11,12 @@ Every server is stopped at teardown; the kit's own servers when the run ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from sockspec.outcomes import not_applicable
+from sockspec.process import Spawned
 from sockspec.programs import Programs
 from sockspec.servers.echo import EchoServer
 from sockspec.servers.sntp import SntpServers
@@ -64,6 +65,12 @@ def kit_echo(pytestconfig: pytest.Config) -> EchoServer:
 # -- servers under test -----------------------------------------------------------
 
 
+def _own_process(pytestconfig: pytest.Config, recipe: str, args: tuple[str, ...]) -> None:
+    """A case that starts ``recipe`` itself is N/A where ``--target`` names it: it runs elsewhere."""
+    if run_state(pytestconfig).implementation.target(recipe) is not None:
+        not_applicable(beyond_control(f"start it with options of its own ({recipe} {' '.join(args)})"))
+
+
 @pytest.fixture
 def start_server(pytestconfig: pytest.Config, programs: Programs) -> Iterator[ServerStarter]:
     """Start server recipes for one case: ``start_server(recipe, *args, lines=N)``; all stopped at teardown.
@@ -71,17 +78,36 @@ def start_server(pytestconfig: pytest.Config, programs: Programs) -> Iterator[Se
     A recipe that ``--target`` names runs elsewhere, so a case that starts it is N/A.
     """
     started: list[Started] = []
-    impl = run_state(pytestconfig).implementation
 
     def start(recipe: str, *args: str, lines: int = 1) -> Started:
-        if impl.target(recipe) is not None:
-            not_applicable(beyond_control(f"start it with options of its own ({recipe} {' '.join(args)})"))
+        _own_process(pytestconfig, recipe, args)
         server = Started(programs.argv(recipe, *args), lines=lines, ready_timeout=SERVER_WAIT)
         started.append(server)
         return server
 
     try:
         yield start
+    finally:
+        for server in started:
+            server.stop()
+
+
+@pytest.fixture
+def spawn_server(pytestconfig: pytest.Config, programs: Programs) -> Iterator[Callable[..., Spawned]]:
+    """Start echo-server or sntp-server for one case, ready once it listens (docs/programs.md); stopped at teardown.
+
+    Unlike :func:`start_server`, no first lines are awaited: these servers are found by their port.
+    N/A where ``--target`` names the recipe.
+    """
+    started: list[Spawned] = []
+
+    def spawn(recipe: str, *args: str) -> Spawned:
+        _own_process(pytestconfig, recipe, args)
+        started.append(programs.spawn(recipe, *args))
+        return started[-1]
+
+    try:
+        yield spawn
     finally:
         for server in started:
             server.stop()

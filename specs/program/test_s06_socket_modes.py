@@ -20,9 +20,9 @@ import pytest
 from sockspec import expect_that, params
 from sockspec.procfs import group_cpu_seconds
 from sockspec.vectors import active_catalogue
-from specs.program._checks import expect_lines, expect_no_traceback, template_regex
+from specs.program._checks import expect_lines, template_regex
 from specs.program._peers import connect_within
-from specs.program._servers import SERVER_WAIT, Started, attach_server, require_proc_stat
+from specs.program._servers import SERVER_WAIT, Started, attach_server, expect_stops_cleanly, require_proc_stat
 
 BANNER = active_catalogue().vectors("s06.socket_modes.banner")[0]
 
@@ -87,20 +87,11 @@ def test_socket_modes_idle_cpu(trivial, case, fact):
     )
 
 
-def _stop_cleanly(start_server, signum: int) -> None:
-    server = start_server("socket-modes", lines=1)
-    name = signal.Signals(signum).name
-    code = server.stop_with(signum)
-    attach_server(f"socket-modes, then {name}", server)
-    expect_that(f"exit status of socket-modes after {name}", code == 0, expected="0", actual=code)
-    expect_no_traceback(f"socket-modes after {name}", server.stderr_text().encode())
-
-
 @pytest.mark.req("s06.socket_modes.sigint")
 def test_socket_modes_sigint(start_server):
-    _stop_cleanly(start_server, signal.SIGINT)
+    expect_stops_cleanly("socket-modes", start_server("socket-modes", lines=1), signal.SIGINT)
 
 
 @pytest.mark.req("s06.socket_modes.sigterm")
 def test_socket_modes_sigterm(start_server):
-    _stop_cleanly(start_server, signal.SIGTERM)
+    expect_stops_cleanly("socket-modes", start_server("socket-modes", lines=1), signal.SIGTERM)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import re
+import signal
 import socket as oracle  # the spec's own probes; never the thing under test
 import time
 
@@ -32,7 +33,7 @@ from sockspec.servers.udp_relay import DatagramRelay
 from sockspec.sntp_wire import Header, ntp_to_unix, request, unix_to_ntp
 from specs.program._checks import expect_port_named
 from specs.program._scenarios import recorded, utc_seconds
-from specs.program._servers import SERVER_WAIT, ServerUnderTest, evidence
+from specs.program._servers import SERVER_WAIT, ServerUnderTest, evidence, expect_stops_cleanly
 from specs.program._targets import TargetServer, require_control
 
 #: How long ntplib waits for a reply.
@@ -302,3 +303,13 @@ def test_timestamps_wrap_into_era_1(iut_sntp_servers, case):
     server = iut_sntp_servers.get(offset)
     with evidence("sntp-server", server.describe):
         expect_server_clock(server, offset, case["expect"]["tolerance"])
+
+
+@pytest.mark.req("s10.sntp_server.sigterm")
+def test_sigterm(spawn_server):
+    expect_stops_cleanly("sntp-server", spawn_server("sntp-server", "--port", "0"), signal.SIGTERM)
+
+
+@pytest.mark.req("s10.sntp_server.sigint")
+def test_sigint(spawn_server):
+    expect_stops_cleanly("sntp-server", spawn_server("sntp-server", "--port", "0"), signal.SIGINT)

@@ -32,7 +32,7 @@ import pytest
 
 from sockspec import expect_that, params
 from sockspec.checks import attach
-from specs.program._peers import connect_small_window
+from specs.program._peers import ECHO_TIMEOUT, connect_small_window, exchange, expect_echo
 from specs.program._servers import evidence
 
 #: Bytes handed to one ``send()`` and asked of one ``recv()``.
@@ -190,3 +190,45 @@ def test_each_client_gets_its_own_bytes_under_backpressure(iut_echo_server, case
             expected=f"each client gets back its own {size} bytes: the same length and SHA-256",
             actual="; ".join([why] * bool(why) + [accounts[flow.number] for flow in wrong]),
         )
+
+
+#: The silent client of the slow-reader case: its receive buffer, the most it sends, how long its
+#: sending may take no byte before the server's buffers towards it count as full, and how long it may
+#: take to fill them (the server's send buffer and the client's own can grow to megabytes).
+SILENT_RCVBUF = 16 * 1024
+SILENT_CAP = 64 * 1024 * 1024
+SILENT_STALL = 0.3
+SILENT_FILL = 3.0
+#: What the other client sends while the silent one is stalled.
+OTHER = random.Random(4096).randbytes(4096)
+
+
+def fill_until_stalled(sock: socket.socket) -> tuple[int, str]:
+    """Send on ``sock``, reading nothing, until no byte goes for ``SILENT_STALL`` s: bytes sent, and how it ended."""
+    sock.setblocking(False)
+    chunk = random.Random(SILENT_CAP).randbytes(CHUNK)
+    sent, end = 0, time.monotonic() + SILENT_FILL
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_WRITE)
+        while sent < SILENT_CAP and time.monotonic() < end:
+            try:
+                sent += sock.send(chunk)
+            except BlockingIOError:
+                if not selector.select(SILENT_STALL):
+                    return sent, f"stalled: no byte taken for {SILENT_STALL:g} s"
+            except OSError as exc:
+                return sent, f"{type(exc).__name__}: {exc}"
+    return sent, f"not stalled after {SILENT_FILL:g} s or {SILENT_CAP} bytes"
+
+
+@pytest.mark.req("s11.echo_server.slow-reader")
+def test_a_silent_client_holds_up_no_other(iut_echo_server):
+    with evidence("echo-server", iut_echo_server.describe):
+        host, port = iut_echo_server.address()
+        with connect_small_window(port, SILENT_RCVBUF, ECHO_TIMEOUT, host) as silent:
+            start = time.monotonic()
+            sent, how = fill_until_stalled(silent)
+            attach("the client that reads nothing", f"sent {sent} bytes in {time.monotonic() - start:.3f} s; {how}")
+            echoed = exchange(port, OTHER, host=host)
+        attach("round trip of another client meanwhile", echoed.describe())
+        expect_echo("echo to a client while another one reads nothing", echoed)

@@ -25,23 +25,11 @@ from sockspec import expect_that, params
 from sockspec.addresses import LOOPBACK
 from sockspec.checks import attach
 from specs.program._checks import expect_port_named
-from specs.program._peers import ECHO_TIMEOUT, Echoed, connect, difference, exchange, payload, reset
+from specs.program._peers import ECHO_TIMEOUT, connect, difference, exchange, expect_echo, payload, reset
 from specs.program._servers import SERVER_WAIT, evidence
 from specs.program._targets import require_control
 
 ADDRESS = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d{1,5})\b")
-
-
-def expect_echo(what: str, echoed: Echoed, *, then_eof: bool = False) -> None:
-    __tracebackhide__ = True
-    ok = echoed.received == echoed.sent and (echoed.eof or not then_eof)
-    wanted = f"the {len(echoed.sent)} bytes sent, in order" + (", then end of file" if then_eof else "")
-    found = difference(echoed.sent, echoed.received)
-    if then_eof and not echoed.eof:
-        found += "; no end of file"
-    if echoed.problem:
-        found += f"; {echoed.problem}"
-    expect_that(what, ok, expected=wanted, actual=found)
 
 
 def recv_exactly(sock, size: int) -> tuple[bytes, str]:

@@ -5,7 +5,9 @@ as a fast single-threaded server does.  When the socket takes only part of
 a reply, the fake's ``keep_rest`` says what is kept of the unsent rest;
 while a rest is kept, nothing more is read from that connection.  Everything
 else (accepting, end of file, resets) is done right, so a spec run fails
-only where a client makes ``send()`` fall short.
+only where a client makes ``send()`` fall short.  With ``blocking`` the
+connections are left blocking (the ``setblocking(False)`` forgotten): then
+``send()`` never falls short, it waits, and the whole loop with it.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _flush(selector: selectors.BaseSelector, rests: dict[socket.socket, memoryvi
         selector.modify(sock, selectors.EVENT_READ)
 
 
-def serve(listener: socket.socket, keep_rest: KeepRest) -> NoReturn:
+def serve(listener: socket.socket, keep_rest: KeepRest, blocking: bool = False) -> NoReturn:
     buffer = bytearray(READ_SIZE)
     view = memoryview(buffer)
     rests: dict[socket.socket, memoryview] = {}
@@ -62,7 +64,7 @@ def serve(listener: socket.socket, keep_rest: KeepRest) -> NoReturn:
                     conn, _ = listener.accept()
                 except OSError:
                     continue
-                conn.setblocking(False)
+                conn.setblocking(blocking)
                 selector.register(conn, selectors.EVENT_READ)
                 continue
             if sock in rests:
@@ -90,10 +92,10 @@ def serve(listener: socket.socket, keep_rest: KeepRest) -> NoReturn:
                 selector.modify(sock, selectors.EVENT_WRITE)
 
 
-def echo_server(argv: list[str], keep_rest: KeepRest) -> NoReturn:
+def echo_server(argv: list[str], keep_rest: KeepRest, blocking: bool = False) -> NoReturn:
     p = parser("echo-server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=port, default=0)
     args, _ = p.parse_known_args(argv)
     exit_on_stop_signals()
-    serve(echo_listener(args.host, args.port, 128), keep_rest)
+    serve(echo_listener(args.host, args.port, 128), keep_rest, blocking)
