@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mutation.cover import Cover
+from mutation.cover import Cover, unmapped
 from mutation.mutants import Mutant, mutants
 from mutation.workers import make_copy, run_pytest
 
@@ -273,6 +273,11 @@ def _row(name: str, counts: Counter[str]) -> str:
 def main(argv: list[str]) -> int:
     args = _arguments(argv)
     cover = Cover(ROOT)
+    forgotten = unmapped(ROOT)
+    if forgotten:
+        where = "scripts/mutation/cover.py"
+        print(f"scripts/mutation-test: {', '.join(forgotten)} missing from SPECS in {where}", file=sys.stderr)
+        return 2
     files = _files(args, cover.files)
     kinds = set(filter(None, args.kinds.split(",")))
     made = [m for f in files for m in mutants(f, (ROOT / f).read_text()) if not kinds or m.kind.rstrip("012") in kinds]
