@@ -56,6 +56,7 @@ EXPECTED: dict[str, bytes | None] = {
     "zero-transmit": replace(valid(), transmit=0).pack(),
     "short": valid().pack()[:SHORT_REPLY],
     "wrong-mode": replace(valid(), mode=3).pack(),
+    "mode-zero": replace(valid(), mode=0).pack(),
     "unsynchronised": replace(valid(), leap=3).pack(),
 }
 

@@ -48,6 +48,7 @@ FAULTS: Mapping[str, str] = {
     "zero-transmit": "transmit timestamp is zero",
     "short": "the reply is 40 bytes, shorter than an SNTP header",
     "wrong-mode": "mode 3 (client) instead of 4 (server)",
+    "mode-zero": "mode 0 (reserved) instead of 4 (server)",
     "unsynchronised": "leap indicator 3: the server's clock is not synchronised",
     "silent": "no reply at all",
     "delay": "a valid reply, sent after the setup's delay",
@@ -75,6 +76,7 @@ _WIRE: Mapping[str, Callable[[Header], bytes]] = {
     "zero-transmit": _packed(lambda valid: replace(valid, transmit=0)),
     "short": lambda valid: valid.pack()[:SHORT_REPLY],
     "wrong-mode": _packed(lambda valid: replace(valid, mode=MODE_CLIENT)),
+    "mode-zero": _packed(lambda valid: replace(valid, mode=0)),
     "unsynchronised": _packed(lambda valid: replace(valid, leap=LEAP_UNSYNCHRONISED)),
 }
 
