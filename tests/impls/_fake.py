@@ -69,6 +69,15 @@ def parser(recipe: str) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(prog=f"{os.path.basename(sys.argv[0])} {recipe}")
 
 
+def server_address(recipe: str, argv: list[str]) -> tuple[str, int]:
+    """A server's ``--host`` and ``--port``; other options are ignored."""
+    p = parser(recipe)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=port, default=0)
+    args, _ = p.parse_known_args(argv)
+    return args.host, args.port
+
+
 def exit_on_stop_signals() -> None:
     """SIGINT and SIGTERM end the program with status 0 and no traceback, as the reference's servers do."""
 

@@ -20,15 +20,7 @@ import socket
 import threading
 from typing import NoReturn
 
-from _fake import dispatch, parser, port, say
-
-
-def _options(recipe: str, argv: list[str]) -> tuple[str, int]:
-    p = parser(recipe)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=port, default=0)
-    args, _ = p.parse_known_args(argv)
-    return args.host, args.port
+from _fake import dispatch, say, server_address
 
 
 def _echo(conn: socket.socket) -> None:
@@ -41,7 +33,7 @@ def _echo(conn: socket.socket) -> None:
 
 
 def echo_server(argv: list[str]) -> NoReturn:
-    host, number = _options("echo-server", argv)
+    host, number = server_address("echo-server", argv)
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind((host, number))
     server.listen(128)
@@ -52,7 +44,7 @@ def echo_server(argv: list[str]) -> NoReturn:
 
 
 def sntp_server(argv: list[str]) -> NoReturn:
-    host, number = _options("sntp-server", argv)
+    host, number = server_address("sntp-server", argv)
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     server.bind((host, number))
     say("SNTP server listening on {}:{}".format(*server.getsockname()))

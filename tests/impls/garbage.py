@@ -18,18 +18,10 @@ import socket
 import threading
 from typing import NoReturn
 
-from _fake import dispatch, echo_listener, exit_on_stop_signals, parser, port, say
+from _fake import dispatch, echo_listener, exit_on_stop_signals, say, server_address
 
 #: leap 3, version 7, mode 3; stratum 0; every other header field zero; then a tail.
 SNTP_REPLY = bytes([3 << 6 | 7 << 3 | 3, 0]) + bytes(46) + b"\x5a" * 20
-
-
-def _options(recipe: str, argv: list[str]) -> tuple[str, int]:
-    p = parser(recipe)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=port, default=0)
-    args, _ = p.parse_known_args(argv)
-    return args.host, args.port
 
 
 def _flip(conn: socket.socket) -> None:
@@ -42,7 +34,7 @@ def _flip(conn: socket.socket) -> None:
 
 
 def echo_server(argv: list[str]) -> NoReturn:
-    host, number = _options("echo-server", argv)
+    host, number = server_address("echo-server", argv)
     exit_on_stop_signals()
     server = echo_listener(host, number, 128)
     while True:
@@ -51,7 +43,7 @@ def echo_server(argv: list[str]) -> NoReturn:
 
 
 def sntp_server(argv: list[str]) -> NoReturn:
-    host, number = _options("sntp-server", argv)
+    host, number = server_address("sntp-server", argv)
     exit_on_stop_signals()
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     server.bind((host, number))
