@@ -102,8 +102,19 @@ def test_a_harness_that_dies_before_start_is_one_line_with_its_reason(tmp_path: 
         ('lacks = ["program:echo-srever"]\n', "lacks: unknown capability 'program:echo-srever'; did you mean"),
         ('lacks = ["api.htnol"]\n', "lacks: unknown capability 'api.htnol'; did you mean 'api.htonl'?"),
         ('[programs]\nonly = ["sntp-tiem"]\n', "only: unknown recipe 'sntp-tiem'; did you mean 'sntp-time'?"),
+        ('lacks = ["api.socket.getblockin"]\n', "did you mean 'api.socket.getblocking'?"),
+        ('partial = ["api.socket.recvv"]\n', "partial: unknown API capability 'api.socket.recvv'; did you mean"),
     ],
-    ids=["unknown-id", "misspelt-id", "glob-key", "lacks-program", "lacks-api", "only-recipe"],
+    ids=[
+        "unknown-id",
+        "misspelt-id",
+        "glob-key",
+        "lacks-program",
+        "lacks-api",
+        "only-recipe",
+        "lacks-method",
+        "partial",
+    ],
 )
 def test_each_kind_of_typo_in_a_profile_is_one_line(tmp_path: Path, text: str, message: str) -> None:
     line = one_line_usage_error(tmp_path, "--impl", profile(tmp_path, f'name = "typo"\n{text}'))
