@@ -33,9 +33,12 @@ def api(pytestconfig: pytest.Config) -> Iterator[Any]:
         module = impl.import_api()
         yield _Without(module, lacked) if lacked else module
         return
-    from sockspec.harness import HarnessClient  # only harness providers need it
+    from sockspec.harness import Declared, HarnessClient  # only harness providers need it
 
-    with HarnessClient(impl.harness, call_timeout=state.io_timeout, validate=state.validate_harness) as client:
+    declared = Declared.of(impl.lacks, impl.partial) if state.strict else None
+    with HarnessClient(
+        impl.harness, call_timeout=state.io_timeout, validate=state.validate_harness, declared=declared
+    ) as client:
         yield _Without(client.api, lacked) if lacked else client.api
 
 

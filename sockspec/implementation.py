@@ -139,6 +139,9 @@ class Implementation:
     api_command: tuple[str, ...] = ()
     program_prefix: tuple[str, ...] = DEFAULT_PROGRAMS
     lacks: frozenset[str] = field(default_factory=frozenset)
+    #: API capabilities served only for some forms of argument or result (a profile's ``partial``):
+    #: under ``--strict`` a harness may answer ``Unsupported`` to these calls alone.
+    partial: frozenset[str] = field(default_factory=frozenset)
     #: Why a capability is lacked, where the user did not declare it (e.g. ``--target`` alone).
     lack_reasons: Mapping[str, str] = field(default_factory=dict)
     #: Servers under test that run elsewhere (``--target``), judged where they are.

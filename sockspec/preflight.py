@@ -27,7 +27,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from sockspec.errors import IUTError, KitUsageError
+from sockspec.errors import IUTError, KitError, KitUsageError
 from sockspec.implementation import RECIPES, Implementation, expand, is_path
 from sockspec.process import run
 
@@ -67,7 +67,7 @@ def _harness(who: str, impl: Implementation, timeout: float) -> None:
     try:
         with HarnessClient(impl.harness, call_timeout=timeout) as client:
             client.start()
-    except KitUsageError as exc:
+    except (KitUsageError, KitError) as exc:  # KitError: it did not stop as the protocol asks
         raise KitUsageError(f"{what}: {_one_line(str(exc))}") from None
     except IUTError as exc:
         raise KitUsageError(f"{what} did not answer start: {exc.summary()}") from None

@@ -2,11 +2,13 @@
 
 A profile names the implementation, says how to reach its API surface (a
 Python module or a harness command) and its programs, which capabilities it
-declares it lacks, and which requirements it is known to fail and why::
+declares it lacks (or, for a harness, serves only in part), and which
+requirements it is known to fail and why::
 
     name = "pypy"
     version = "7.3"
     lacks = ["program:ntp-time"]    # capabilities: "api", "api.<function>", "program:<recipe>"
+    partial = ["api.socket.recv"]   # --strict: served only for some forms (an Unsupported answer)
     requires = ["pypy3"]            # missing here: every case N/A, naming it ("python:gevent": a module)
     [api]
     command = ["pypy3", "./harness.py"]
@@ -21,6 +23,11 @@ or ``../examples/node/harness.js``; see ``implementation.is_path``) is taken
 relative to the profile's own folder, so a profile works from any current
 directory; a bare name (``pypy3``) is looked up on PATH.  The shipped
 profiles live in ``profiles/`` and name the examples as ``../examples/...``.
+
+With ``--strict`` a harness is held to what the profile declares: a name
+it withholds from its capability list that ``lacks`` does not name, or an
+``Unsupported`` answer to a call that ``partial`` does not name, is a KIT
+ERROR instead of UNSUPPORTED (docs/harness-protocol.md §3).
 
 Every name a profile uses is checked (:func:`check_names`): a typo in
 ``lacks``, ``only`` or an ``[expectations]`` key is a usage error that names
@@ -87,6 +94,7 @@ def _parse(where: str, doc: dict[str, Any]) -> Implementation:
         ),
         expectations=expectations,
         requires=_command(doc["requires"], folder) if "requires" in doc else (),
+        partial=frozenset(doc.get("partial", [])),
         source=where,
     )
 
@@ -110,16 +118,24 @@ def _known(where: str, what: str, name: str, known: Iterable[str], listing: str)
     raise KitUsageError(f"{where}: unknown {what} {name!r}; " + (f"did you mean {close[0]!r}?" if close else listing))
 
 
-#: Functions an ``api.<function>`` capability can name: those of the socket API the specs call.
-_API_FUNCTIONS = sorted(name for name in dir(socket) if not name.startswith("_") and callable(getattr(socket, name)))
-_CAPABILITIES = "a capability is 'api', 'api.<function of the socket API>' or 'program:<recipe>'"
+#: What an ``api.<name>`` capability can name: the functions and constants of the socket API, and
+#: (as ``api.socket.<method>``, which a harness lists as ``socket.<method>``) the methods of its sockets.
+_API_NAMES = sorted(
+    [
+        *(f"api.{name}" for name in dir(socket) if not name.startswith("_")),
+        *(f"api.socket.{name}" for name in dir(socket.socket) if not name.startswith("_")),
+    ]
+)
+_CAPABILITIES = "a capability is 'api', 'api.<name of the socket API>', 'api.socket.<method>' or 'program:<recipe>'"
 
 
 def check_names(impl: Implementation, catalogue: Catalogue) -> None:
-    """Refuse a capability in ``lacks`` or an ``[expectations]`` key that names nothing the kit knows."""
-    capabilities = ["api", *(f"api.{name}" for name in _API_FUNCTIONS), *(f"program:{r}" for r in RECIPES)]
+    """Refuse a name in ``lacks`` or ``partial``, or an ``[expectations]`` key, that the kit does not know."""
+    capabilities = ["api", *_API_NAMES, *(f"program:{r}" for r in RECIPES)]
     for capability in sorted(impl.lacks):
         _known(f"{impl.source}: lacks", "capability", capability, capabilities, _CAPABILITIES)
+    for capability in sorted(impl.partial):
+        _known(f"{impl.source}: partial", "API capability", capability, _API_NAMES, _CAPABILITIES)
     ids = [req.id for req in catalogue]
     for key in sorted(impl.expectations):
         where = f"{impl.source}: [expectations]"

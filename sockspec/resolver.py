@@ -58,7 +58,7 @@ def sandboxed_api(pytestconfig: pytest.Config, resolver_sandbox: ResolverSandbox
     process's import path, so the module imports there as it did here; a
     harness provider runs there as it is.
     """
-    from sockspec.harness import HarnessClient
+    from sockspec.harness import Declared, HarnessClient
 
     state = run_state(pytestconfig)
     impl = state.implementation
@@ -73,6 +73,7 @@ def sandboxed_api(pytestconfig: pytest.Config, resolver_sandbox: ResolverSandbox
         validate=state.validate_harness,
         env=env,
         kit_adapter=not impl.harness,
+        declared=Declared.of(impl.lacks, impl.partial) if state.strict else None,
     )
     with client:
         yield client.api

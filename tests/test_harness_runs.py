@@ -56,3 +56,24 @@ def test_broken_harness_fails_its_cases_and_the_run_finishes(
     first = next(c for c in data["cases"] if c["nodeid"].endswith(f"[ntohl.value:{vector}]"))
     assert message in first["message"], first["message"]
     assert elapsed < 30, f"the run took {elapsed:.1f} s"
+
+
+#: A call the fake declines as Unsupported, and one it leaves out of its capabilities.
+GAPS = (f"{SPEC}[htons.value:zero]", f"{SPEC}[ntohs.value:zero]")
+
+
+def test_under_strict_a_gap_the_profile_does_not_declare_is_a_kit_error(specs_runner, tmp_path: Path) -> None:
+    path = profile(tmp_path, "crash.py")
+    code, data, output = specs_runner(*GAPS, "--impl", str(path))
+    assert code == 0 and [c["verdict"] for c in data["cases"]] == ["UNSUPPORTED"] * 2, output  # as ever
+    code, _, output = specs_runner(*GAPS, "--impl", str(path), "--strict")
+    assert code == 1, output
+    assert f"{GAPS[0]}: harness 'fake' answered Unsupported to call htons(0), a call it lists" in output
+    assert f"{GAPS[1]}: harness 'fake' does not offer 'ntohs', and the profile does not declare" in output
+
+
+def test_under_strict_a_gap_the_profile_declares_is_unsupported(specs_runner, tmp_path: Path) -> None:
+    path = profile(tmp_path, "crash.py")
+    path.write_text('lacks = ["api.ntohs"]\npartial = ["api.htons"]\n' + path.read_text())
+    code, data, output = specs_runner(*GAPS, "--impl", str(path), "--strict")
+    assert code == 0 and [c["verdict"] for c in data["cases"]] == ["UNSUPPORTED"] * 2, output

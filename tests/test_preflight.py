@@ -87,6 +87,13 @@ def test_a_harness_that_dies_before_start_is_one_line_with_its_reason(tmp_path: 
     assert line.endswith("(stderr: ImportError: no module named mysocket)")
 
 
+def test_a_harness_that_does_not_stop_as_asked_is_one_line(tmp_path: Path) -> None:
+    fake = ROOT / "tests" / "harness" / "fakes" / "bad_stop.py"
+    text = f'name = "exits-1"\n[api]\ncommand = ["{{python}}", "{fake}", "--exit", "1"]\n[programs]\nonly = []\n'
+    line = one_line_usage_error(tmp_path, "--impl", profile(tmp_path, text))
+    assert line.endswith("answered stop, then exit status 1; the protocol asks for exit status 0"), line
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -102,8 +109,19 @@ def test_a_harness_that_dies_before_start_is_one_line_with_its_reason(tmp_path: 
         ('lacks = ["program:echo-srever"]\n', "lacks: unknown capability 'program:echo-srever'; did you mean"),
         ('lacks = ["api.htnol"]\n', "lacks: unknown capability 'api.htnol'; did you mean 'api.htonl'?"),
         ('[programs]\nonly = ["sntp-tiem"]\n', "only: unknown recipe 'sntp-tiem'; did you mean 'sntp-time'?"),
+        ('lacks = ["api.socket.getblockin"]\n', "did you mean 'api.socket.getblocking'?"),
+        ('partial = ["api.socket.recvv"]\n', "partial: unknown API capability 'api.socket.recvv'; did you mean"),
     ],
-    ids=["unknown-id", "misspelt-id", "glob-key", "lacks-program", "lacks-api", "only-recipe"],
+    ids=[
+        "unknown-id",
+        "misspelt-id",
+        "glob-key",
+        "lacks-program",
+        "lacks-api",
+        "only-recipe",
+        "lacks-method",
+        "partial",
+    ],
 )
 def test_each_kind_of_typo_in_a_profile_is_one_line(tmp_path: Path, text: str, message: str) -> None:
     line = one_line_usage_error(tmp_path, "--impl", profile(tmp_path, f'name = "typo"\n{text}'))

@@ -38,6 +38,7 @@ def test_the_readme_example_is_valid() -> None:
     [
         ('name = "x"\n[api]\ncommand = []\n', "/api/command"),
         ('name = "x"\nlacks = ["prog:x"]\n', "/lacks/0"),
+        ('name = "x"\npartial = ["program:echo-server"]\n', "/partial/0"),
         ('name = "x"\n[expectations]\n"a/b" = { reason = " " }\n', "/expectations/a~1b/reason"),  # a JSON pointer
         ('version = "1"\n', "(top)"),
     ],

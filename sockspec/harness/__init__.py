@@ -15,7 +15,7 @@ an object that spec code calls exactly like the ``socket`` module::
 from __future__ import annotations
 
 from sockspec.harness._api import HarnessAPI, SocketProxy
-from sockspec.harness._client import HarnessClient
+from sockspec.harness._client import Declared, HarnessClient
 from sockspec.harness._protocol import ERROR_TYPES, MAX_LINE, PROTOCOL_VERSION
 from sockspec.harness._schema import SCHEMA_PATH, load_schema
 
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_LINE",
     "PROTOCOL_VERSION",
     "SCHEMA_PATH",
+    "Declared",
     "HarnessAPI",
     "HarnessClient",
     "SocketProxy",

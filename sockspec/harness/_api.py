@@ -5,7 +5,9 @@ lookups behave like attribute access on the module: constants come from the
 table the harness sent at ``start``, functions and methods become remote
 calls, and exception classes (``api.error``, ``api.gaierror``, ``api.herror``,
 ``api.timeout``) are the kit's own, because that is what error responses are
-rebuilt as.  A name the harness does not offer ends the case as UNSUPPORTED.
+rebuilt as.  A name the harness does not offer ends the case as UNSUPPORTED
+(under ``--strict``, a KIT ERROR unless the profile declares it:
+``_client.Declared``).
 
 The one thing the kit must know about a socket is how long a call on it may
 legitimately block (its timeout), so it tracks ``settimeout``/``setblocking``

@@ -11,17 +11,19 @@ them; once it has ended, using them raises ``IUTError`` saying so.
 Errors the socket API itself raised come back as the same Python exceptions
 (``OSError`` with its errno, ``socket.gaierror``, ``TimeoutError`` ...); a call
 the harness does not offer raises ``Unsupported``, grading the case
-UNSUPPORTED rather than FAIL.  What the harness answers ``HarnessError``, and
+UNSUPPORTED rather than FAIL.  Under ``--strict`` the profile says what the
+harness does not fully serve (``Declared``), and a gap it does not declare
+is a broken promise of the harness: a ``KitError``, since the case was not
+judged.  What the harness answers ``HarnessError``, and
 a value the kit itself cannot send, raise ``KitError``: a gap of the kit or of
 the harness, which says nothing about the implementation.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -45,11 +47,31 @@ from sockspec.harness._schema import MessageValidator
 from sockspec.outcomes import unsupported
 from sockspec.process import Env, LineProcess
 
-__all__ = ["HarnessClient", "Session"]
+__all__ = ["Declared", "HarnessClient", "Session"]
 
-#: How long ``close`` waits for the answer to ``stop``, and then for the exit.
-_STOP_TIMEOUT = 2.0
-_EXIT_GRACE = 1.0
+
+@dataclass(frozen=True)
+class Declared:
+    """What a profile declares that its harness does not fully serve; ``--strict`` holds the harness to it.
+
+    Names are capabilities as a harness lists them (``htonl``, ``socket.recv``,
+    a constant such as ``AF_INET6``): the profile's ``api.<name>`` without
+    ``api.``.  ``lacks`` may be withheld from the capability list;
+    ``partial`` may be answered ``Unsupported`` for some forms of argument
+    or result.
+    """
+
+    lacks: frozenset[str] = frozenset()
+    partial: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, lacks: Iterable[str], partial: Iterable[str]) -> Declared:
+        """From a profile's ``lacks`` and ``partial``; names not under ``api.`` are not the harness's."""
+        return cls(_api_names(lacks), _api_names(partial))
+
+
+def _api_names(capabilities: Iterable[str]) -> frozenset[str]:
+    return frozenset(name.removeprefix("api.") for name in capabilities if name.startswith("api."))
 
 
 @dataclass(eq=False)
@@ -64,11 +86,19 @@ class Session:
     #: What ``setdefaulttimeout`` lets a new socket block for (``_deadlines.blocking_allowance``).
     default_allowance: float = 0.0
     proxies: WeakValueDictionary[int, SocketProxy] = field(default_factory=WeakValueDictionary)
+    #: What the profile declares under ``--strict``; ``None``: every gap is UNSUPPORTED.
+    declared: Declared | None = None
 
     def require(self, capability: str) -> None:
-        """End the case as UNSUPPORTED unless the harness offers ``capability``."""
-        if capability not in self.capabilities:
-            unsupported(capability, f"harness {self.name!r} does not list it among its capabilities")
+        """End the case as UNSUPPORTED unless the harness offers ``capability`` (``KitError``: undeclared)."""
+        if capability in self.capabilities:
+            return
+        if self.declared is not None and capability not in self.declared.lacks:
+            raise KitError(
+                f"harness {self.name!r} does not offer {capability!r}, and the profile does not declare"
+                f' that it lacks it (lacks = ["api.{capability}"])'
+            )
+        unsupported(capability, f"harness {self.name!r} does not list it among its capabilities")
 
 
 def _fault(error: Mapping[str, Any], what: str) -> IUTError | KitError:
@@ -96,7 +126,8 @@ class HarnessClient:
     variable; see ``sockspec.process.Env``).  ``kit_adapter`` says that the
     harness is the kit's own way of serving an in-process module (the
     reference harness), so a failure to start it is a ``KitError``, not the
-    implementation's fault.
+    implementation's fault.  ``declared`` (``--strict``) is what the profile
+    says the harness does not fully serve; any other gap is a ``KitError``.
     """
 
     def __init__(
@@ -108,6 +139,7 @@ class HarnessClient:
         env: Env | None = None,
         cwd: str | os.PathLike[str] | None = None,
         kit_adapter: bool = False,
+        declared: Declared | None = None,
     ) -> None:
         if not argv:
             raise KitUsageError("the harness command is empty")
@@ -118,6 +150,7 @@ class HarnessClient:
         self._env = env
         self._cwd = cwd
         self._kit_adapter = kit_adapter
+        self._declared = declared
         self._validator = MessageValidator() if validate else None
         self._ids = itertools.count(1)
         self._session: Session | None = None
@@ -131,7 +164,11 @@ class HarnessClient:
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self.close()
+        try:
+            self.close()
+        except KitError:
+            if kind is None:  # a harness that stopped badly must not hide what ended the block
+                raise
 
     @property
     def pid(self) -> int | None:
@@ -151,7 +188,7 @@ class HarnessClient:
         if self._closed:
             raise KitUsageError(f"the harness client for {self.argv!r} is closed")
         if self._session is None:
-            session = Session(self._launch())
+            session = Session(self._launch(), declared=self._declared)
             start: dict[str, Json] = {"op": "start", "protocol": PROTOCOL_VERSION}
             try:
                 timeout = self._call_timeout + START_ALLOWANCE_S
@@ -208,17 +245,24 @@ class HarnessClient:
         return self._request(session, message, what, timeout, capability, lambda res: self._decode(session, what, res))
 
     def close(self) -> None:
-        """Send ``stop``, give the harness a moment to exit, then kill and reap it; always."""
+        """Send ``stop`` and wait for the harness to exit by itself, then kill and reap it; always.
+
+        A harness that does not answer ``stop`` with ``null`` and exit with
+        status 0 (docs/harness-protocol.md §3) raises ``KitError``: no case is
+        left to blame, and the run must not pass over it.
+        """
         self._closed = True
         session, self._session = self._session, None
         if session is None:
             return
         try:
-            with contextlib.suppress(IUTError):
-                timeout = min(self._call_timeout, _STOP_TIMEOUT)
-                self._request(session, {"op": "stop"}, "stop", timeout, None, lambda _: None)
-        finally:
-            session.process.finish(_EXIT_GRACE)
+            self._request(session, {"op": "stop"}, "stop", self._call_timeout, None, lambda _: None)
+        except IUTError as exc:  # the session is discarded already
+            raise KitError(f"harness {session.name!r} did not stop as the protocol asks: {exc}") from None
+        status = session.process.ended(self._call_timeout)
+        if status != 0:
+            how = f"exit status {status}" if status is not None else f"no exit within {self._call_timeout:g} s"
+            raise KitError(f"harness {session.name!r} answered stop, then {how}; the protocol asks for exit status 0")
 
     def _request(
         self,
@@ -251,6 +295,12 @@ class HarnessClient:
         if error["type"] == "HarnessError":  # a clean answer: the session goes on
             raise KitError(f"harness {session.name!r} cannot serve {what}: {error['message']}")
         if error["type"] == "Unsupported":
+            if session.declared is not None and capability not in session.declared.partial:
+                raise KitError(
+                    f"harness {session.name!r} answered Unsupported to {what}, a call it lists among its"
+                    f" capabilities, and the profile does not declare that it serves it only in part"
+                    f' (partial = ["api.{capability}"]): {error["message"]}'
+                )
             unsupported(capability, error["message"])
         exception = remote_exception(error)
         exception.add_note(f"raised by harness {session.name!r} in answer to {what}")

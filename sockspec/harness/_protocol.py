@@ -58,6 +58,11 @@ REMOTE_EXCEPTIONS: dict[str, type[Exception]] = {
 #: outside this set).
 ERROR_TYPES: tuple[str, ...] = (*REMOTE_EXCEPTIONS, "Unsupported", "HarnessError", "BadRequest", "OtherError")
 
+#: The keys a response may carry, by its ``ok``, and those of its error object (§3, §5 of
+#: docs/harness-protocol.md); checked on every line because it costs a set difference.
+_RESPONSE_KEYS = {True: frozenset({"id", "ok", "result"}), False: frozenset({"id", "ok", "error"})}
+_ERROR_KEYS = frozenset({"type", "errno", "message", "name"})
+
 _START_FIELDS: dict[str, type] = {"name": str, "version": str, "language": str, "runtime": str, "protocol": int}
 
 
@@ -93,8 +98,12 @@ def response_problem(message: Json, ident: int) -> str | None:
         return "a JSON value that is not an object"
     ok = message.get("ok")
     answer_id = message.get("id")
+    if "id" not in message:
+        return "a response without 'id'"
     if not (_is_int(answer_id) and answer_id == ident) and not (answer_id is None and ok is False):
         return f"id {answer_id!r} where {ident} was expected"
+    if (ok is True or ok is False) and (extra := message.keys() - _RESPONSE_KEYS[ok]):
+        return f"keys the protocol does not have: {sorted(extra)}"
     if ok is True:
         return None if "result" in message else "an ok response without 'result'"
     if ok is False:
@@ -105,6 +114,8 @@ def response_problem(message: Json, ident: int) -> str | None:
 def _error_problem(error: Json) -> str | None:
     if not isinstance(error, dict):
         return f"'error' {clipped_repr(error)} where an object was expected"
+    if extra := error.keys() - _ERROR_KEYS:
+        return f"an error object with keys the protocol does not have: {sorted(extra)}"
     if error.get("type") not in ERROR_TYPES:
         return f"error type {clipped_repr(error.get('type'))} where one of {list(ERROR_TYPES)} was expected"
     if not isinstance(error.get("message"), str):

@@ -192,6 +192,16 @@ class LineProcess:
         exited(self._proc, grace)
         self.kill()
 
+    def ended(self, timeout: float) -> int | None:
+        """Wait up to ``timeout`` for the child to exit by itself, stdin still open, then kill and reap it.
+
+        Returns its exit status, or ``None`` if it was still running: a child
+        told to stop must do so without first being shown the end of its input.
+        """
+        gone = exited(self._proc, timeout)
+        self.kill()
+        return self._proc.returncode if gone else None
+
     def kill(self, grace: float = 0) -> None:
         """Kill the child's whole process group and reap the child; safe to repeat."""
         kill_group(self._proc, grace)

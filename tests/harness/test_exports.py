@@ -7,6 +7,7 @@ import sockspec.harness
 
 def test_all_is_pinned() -> None:
     assert sorted(sockspec.harness.__all__) == [
+        "Declared",
         "ERROR_TYPES",
         "HarnessAPI",
         "HarnessClient",

@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only these variants or mutants (default: all)")
     parser.add_argument("--jobs", type=int, default=3, help="spec runs at a time (default: 3)")
     parser.add_argument("--deadline", type=float, default=180.0, help="seconds one run may take (default: 180)")
+    parser.add_argument(
+        "--no-second-look", action="store_true", help="harness: skip the harness tests' look at the survivors"
+    )
     args = parser.parse_intermixed_args(argv)
     start = time.monotonic()
     made: dict[str, harness_mutants.Mutant] = {}
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     judged = [o for o in outcomes if o.job.name not in controls]
     survivors = [o for o in judged if not o.killed]
     second: dict[str, bool] = {}
-    if args.family == "harness" and survivors:
+    if args.family == "harness" and survivors and not args.no_second_look:
         print(
             f"second look: tests/harness/test_reference_harness.py against each of {len(survivors)} survivors",
             flush=True,

@@ -15,7 +15,10 @@ VIOLATIONS = [
     lambda ident: {"id": ident, "ok": True, "result": 1.5},
     lambda ident: {"id": ident + 1, "ok": True, "result": 1},
     lambda ident: {"id": ident, "ok": True},
-    lambda ident: {"id": ident, "ok": True, "result": 1, "comment": "an extra key only the schema forbids"},
+    lambda ident: {"id": ident, "ok": True, "result": 1, "comment": "a key the protocol does not have"},
+    lambda ident: {"ok": False, "error": {"type": "OSError", "message": "an error response without 'id'"}},
+    lambda ident: {"id": ident, "ok": False, "error": {"type": "OSError", "message": "boom", "nom": "EIO"}},
+    lambda ident: {"id": ident, "ok": True, "result": 2**60},
 ]
 
 
