@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mutation.cover import Cover, unmapped
+from mutation.equivalents import LIST, Equivalents
 from mutation.mutants import Mutant, mutants
 from mutation.workers import make_copy, run_pytest
 
@@ -237,20 +238,31 @@ def _carried(args: argparse.Namespace, made: list[Mutant]) -> list[Result]:
 def _report(run: Run, elapsed: float, planned: Counter[str]) -> None:
     """Per-file and total counts, the survivors' diffs, the JSON file; ``planned``: mutants per file selected."""
     results = sorted([*run.carried, *run.results.values()], key=lambda r: (r.path, r.line, r.id))
+    listed = Equivalents.load()
     by_file: dict[str, Counter[str]] = {path: Counter() for path in sorted(planned)}
     for r in results:
-        by_file.setdefault(r.path, Counter())[r.status] += 1
+        status = "equivalent" if r.status == "survived" and r.id in listed.reasons else r.status
+        by_file.setdefault(r.path, Counter())[status] += 1
     for path, counts in by_file.items():
         counts["not run"] = max(0, planned[path] - sum(counts.values()))
-    print(f"\n{'file':48} {'judged':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'flaky':>5} {'score':>6} not run")
+    print(
+        f"\n{'file':48} {'judged':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'flaky':>5}"
+        f" {'equivalent':>10} {'score':>6} not run"
+    )
     total: Counter[str] = Counter()
     for path, counts in by_file.items():
         total.update(counts)
         print(_row(path, counts))
     print(_row("total", total))
+    print("score: (killed + timeout) / (judged - equivalent); equivalent: the survivors listed in", LIST.name)
     for r in results:
         if r.status in {"survived", "flaky"}:
-            print(f"\n{r.status.upper()} {r.id}\n{r.diff}", end="")
+            why = listed.reasons.get(r.id) if r.status == "survived" else None
+            print(f"\n{r.status.upper()} {r.id}" + (f" (equivalent: {why})" if why else " (not listed)"))
+            print(r.diff, end="")
+    complete = {path for path, counts in by_file.items() if not counts["not run"]}
+    for mutant in listed.stale({r.id: r.status for r in results}, complete):
+        print(f"\nSTALE {LIST.name} entry {mutant}: no surviving mutant has that id now")
     print(
         f"\nelapsed {elapsed:.0f} s with {run.args.jobs} workers for {len(run.results)} mutants"
         f" ({len(run.carried)} results carried from an earlier run); results in {run.args.results}"
@@ -263,10 +275,11 @@ def _report(run: Run, elapsed: float, planned: Counter[str]) -> None:
 def _row(name: str, counts: Counter[str]) -> str:
     n = sum(counts.values()) - counts["not run"]
     detected = counts["killed"] + counts["timeout"]
-    score = f"{100 * detected / n:5.1f}%" if n else "     -"
+    judged = n - counts["equivalent"]
+    score = f"{100 * detected / judged:5.1f}%" if judged else "     -"
     return (
         f"{name:48} {n:7} {counts['killed']:6} {counts['timeout']:7} {counts['survived']:8} {counts['flaky']:5}"
-        f" {score} {counts['not run']:7}"
+        f" {counts['equivalent']:10} {score} {counts['not run']:7}"
     )
 
 
