@@ -57,6 +57,8 @@ EXPECTED: dict[str, bytes | None] = {
     "short": valid().pack()[:SHORT_REPLY],
     "wrong-mode": replace(valid(), mode=3).pack(),
     "mode-zero": replace(valid(), mode=0).pack(),
+    "version-zero": replace(valid(), version=0).pack(),
+    "extreme-fields": replace(valid(), root_delay=2**32 - 1, root_dispersion=2**32 - 1, reference=2**64 - 1).pack(),
     "unsynchronised": replace(valid(), leap=3).pack(),
 }
 

@@ -49,6 +49,8 @@ FAULTS: Mapping[str, str] = {
     "short": "the reply is 40 bytes, shorter than an SNTP header",
     "wrong-mode": "mode 3 (client) instead of 4 (server)",
     "mode-zero": "mode 0 (reserved) instead of 4 (server)",
+    "version-zero": "a valid reply but for version 0, which RFC 4330 leaves the client to accept or refuse",
+    "extreme-fields": "a valid reply whose root delay, root dispersion and reference timestamp are all ones",
     "unsynchronised": "leap indicator 3: the server's clock is not synchronised",
     "silent": "no reply at all",
     "delay": "a valid reply, sent after the setup's delay",
@@ -57,6 +59,8 @@ FAULTS: Mapping[str, str] = {
 #: Length of the ``short`` fault's reply: the transmit timestamp is cut off.
 SHORT_REPLY = 40
 _ONE_SECOND = 1 << 32
+_U32 = (1 << 32) - 1
+_U64 = (1 << 64) - 1
 _DATAGRAM = 2048
 
 
@@ -77,6 +81,8 @@ _WIRE: Mapping[str, Callable[[Header], bytes]] = {
     "short": lambda valid: valid.pack()[:SHORT_REPLY],
     "wrong-mode": _packed(lambda valid: replace(valid, mode=MODE_CLIENT)),
     "mode-zero": _packed(lambda valid: replace(valid, mode=0)),
+    "version-zero": _packed(lambda valid: replace(valid, version=0)),
+    "extreme-fields": _packed(lambda valid: replace(valid, root_delay=_U32, root_dispersion=_U32, reference=_U64)),
     "unsynchronised": _packed(lambda valid: replace(valid, leap=LEAP_UNSYNCHRONISED)),
 }
 
