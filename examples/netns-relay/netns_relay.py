@@ -17,6 +17,10 @@ the daemon serves and says so over a Unix socket pair.  Only then does the adapt
 over (SCM_RIGHTS), so the port appears once it is served.  The relay gives
 every client address a socket of its own towards the daemon, so each
 client's datagrams pass unchanged and the replies go back to that client.
+
+A stop signal (SIGTERM, SIGINT) to the adapter is passed on, to the relay
+and by it to the daemon; each ends as the one it started ended
+(examples/daemon_status.py), so the adapter's exit status is the daemon's.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from daemon_status import end_as  # found through the line above
 
 #: Where the daemon serves, inside its namespace.
 DAEMON_ADDRESS = ("127.0.0.1", 123)
@@ -46,6 +54,10 @@ READY_TIMEOUT = 4.0
 MAX_CLIENTS = 256
 #: A version 4 client request (mode 3), to learn when the daemon serves.
 PROBE = b"\x23" + 47 * b"\0"
+#: How long the daemon may take to end on the stop signal passed on: within the kit's 3 s (specs/program/_servers.py).
+SIGNAL_WAIT = 1.5
+#: How long the relay may take to end on it: the daemon's time and the relay's own stopping of it.
+RELAY_WAIT = SIGNAL_WAIT + 3.0
 #: unshare(2) flags, include/uapi/linux/sched.h.
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 #: prctl(2) option, include/uapi/linux/prctl.h.
@@ -62,18 +74,35 @@ class Daemon:
 
 
 class Stopped(Exception):
-    """SIGTERM or SIGINT arrived: stop the daemon and exit 0."""
+    """SIGTERM or SIGINT (``signum``) arrived: pass it on and end as the process it went to ends."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _stop(signum: int, frame: object) -> None:
     """Raise Stopped once; a second signal (SIGTERM to the pid, then to its group) must not break the cleanup."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise Stopped
+    raise Stopped(signum)
 
 
-def adapter_main(prog: str, name: str, make: Callable[[Path], Daemon]) -> int:
-    """The adapter's command line: ``PROG sntp-server [--host H] [--port P]``; ``make`` writes the daemon's files."""
+def _pass_on(who: str, proc: subprocess.Popen[bytes], signum: int, wait: float) -> int:
+    """Send ``signum`` to ``proc``: its exit status (-N: killed by signal N), or 1 if it still runs after ``wait`` s."""
+    proc.send_signal(signum)
+    try:
+        return proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        print(f"{who} still ran {wait:g} s after {signal.Signals(signum).name}; stopped it", file=sys.stderr)
+        return 1  # the caller's finally kills it
+
+
+def adapter_main(prog: str, name: str, make: Callable[[Path], Daemon]) -> NoReturn:
+    """The adapter's command line: ``PROG sntp-server [--host H] [--port P]``; ``make`` writes the daemon's files.
+
+    The adapter ends as the daemon did when it was asked to stop, else with 1.
+    """
     parser = argparse.ArgumentParser(prog=prog, description=f"{name} as the sntp-server recipe")
     sub = parser.add_subparsers(dest="recipe", required=True)
     server = sub.add_parser("sntp-server", help=f"serve SNTP with {name}")
@@ -84,17 +113,21 @@ def adapter_main(prog: str, name: str, make: Callable[[Path], Daemon]) -> int:
         parser.error(f"{name} serves the system clock and has no such option: {' '.join(unknown)}")
     with tempfile.TemporaryDirectory(prefix=f"{prog}-") as tmp:
         os.chmod(tmp, 0o755)  # a daemon that drops privileges still reads its configuration
-        return serve(prog, make(Path(tmp)), args.host, args.port)
+        status = serve(prog, make(Path(tmp)), args.host, args.port)
+    end_as(status)
 
 
 def serve(prog: str, daemon: Daemon, host: str, port: int) -> int:
-    """Start ``daemon`` in its namespaces; once it serves, relay HOST:PORT to it until SIGTERM or SIGINT."""
+    """Start ``daemon`` in its namespaces; once it serves, relay HOST:PORT to it until SIGTERM or SIGINT.
+
+    The status is the relay's, which is the daemon's when a signal stopped it (-N: killed by signal N).
+    """
     ours, theirs = socket.socketpair()
     argv = [sys.executable, __file__, str(theirs.fileno())]
     argv += ["--synchronised"] * daemon.synchronised + ["--", *daemon.argv]
+    proc = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdout=subprocess.DEVNULL)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    proc = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdout=subprocess.DEVNULL)
     theirs.close()
     try:
         if ours.recv(16) == b"unshared":
@@ -119,14 +152,11 @@ def serve(prog: str, daemon: Daemon, host: str, port: int) -> int:
             status = proc.wait()
         print(f"{prog}: {daemon.name} stopped (status {status})", file=sys.stderr)
         return 1
-    except Stopped:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(3)  # the relay stops its daemon within 2 s; else the relay is killed, and its daemon with it
-        return 0
+    except Stopped as stop:
+        return _pass_on(prog, proc, stop.signum, RELAY_WAIT)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            proc.kill()  # and the daemon with it (_die_with_parent)
 
 
 def _map_users(pid: int) -> None:
@@ -226,10 +256,11 @@ def _relay(outer: socket.socket, control: socket.socket, daemon: subprocess.Pope
 
 
 def inside(control_fd: int, synchronised: bool, argv: list[str]) -> int:
-    """In the new namespaces: loopback up, the daemon started, then the relay; the daemon always stopped."""
+    """In the new namespaces: loopback up, the daemon started, then the relay; the daemon always stopped.
+
+    A stop signal before the daemon starts ends the relay as it ends any process; after, it goes to the daemon.
+    """
     control = socket.socket(fileno=control_fd)
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
     try:
         _unshare(control)
         _loopback_up()
@@ -237,6 +268,8 @@ def inside(control_fd: int, synchronised: bool, argv: list[str]) -> int:
         print(f"netns_relay.py: cannot make the daemon's namespace: {exc}", file=sys.stderr)
         return 1
     daemon = subprocess.Popen(argv, stdout=sys.stderr, preexec_fn=_die_with_parent)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         problem = _await_daemon(daemon, synchronised)
         if problem:
@@ -251,10 +284,11 @@ def inside(control_fd: int, synchronised: bool, argv: list[str]) -> int:
             return 0  # the adapter went before it served
         with socket.socket(fileno=fds[0]) as outer:
             return _relay(outer, control, daemon)
-    except Stopped:
-        return 0
+    except Stopped as stop:
+        return _pass_on(Path(argv[0]).name, daemon, stop.signum, SIGNAL_WAIT)
     finally:
-        daemon.terminate()
+        if daemon.poll() is None:
+            daemon.terminate()
         try:
             daemon.wait(2)
         except subprocess.TimeoutExpired:
@@ -272,4 +306,4 @@ def _inside_main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_inside_main())
+    end_as(_inside_main())
