@@ -50,7 +50,11 @@ def probe(
 ) -> tuple[list[bytes], list[bytes]]:
     """Send ``datagram`` to the server at ``address`` from one socket, then a valid request, the sentinel, from another.
 
-    Returns the replies each socket got, through a recording relay: the
+    A valid request from the second socket goes first and is answered before
+    ``datagram`` is sent, so every probe meets a server that has just served
+    one: what it keeps from that request (a reused buffer, say) must not turn
+    the datagram into a reply, whichever case ran before.  Returns the replies
+    each socket got after that, through a recording relay: the
     second socket's are the sentinel's, whatever they contain.  Waiting
     ends ``drain`` seconds after the sentinel's reply (or after ``wait``
     seconds without one): a server that answers in order has answered the
@@ -61,12 +65,16 @@ def probe(
     answers: list[bytes] = []
     sentinel: list[bytes] = []
     with (
-        recorded(DatagramRelay(address), "datagrams via the kit's relay: #1 the probe, #2 the sentinel") as relay,
+        recorded(
+            DatagramRelay(address), "datagrams via the kit's relay: #1 a valid request, #2 the probe, #3 the sentinel"
+        ) as relay,
         first,
         second,
     ):
         for sock in (first, second):
             sock.connect((LOOPBACK, relay.port))
+        second.send(request(4, sentinel_transmit()))
+        _receive(second, until=time.monotonic() + wait, first_only=True)
         first.send(datagram)
         second.send(request(4, sentinel_transmit()))
         sentinel = _receive(second, until=time.monotonic() + wait, first_only=True)
