@@ -187,6 +187,8 @@ BACKPRESSURE_DEADLINE = _backpressure_deadline()
 # The last value of each range: 2147483647 refused; port 65535 and 2**32-1 are SHOULD cases.
 TOP_SHORT_FAILS = {"s08.buffer_size.options"}
 TOP_SHORT_NON_STRICT = {"s04.service_name.exit-codes", "s05.byte_order.wide"}  # exit 2, no 32-bit line
+# Both clients decode a version-0 reply into a ValueError: a traceback, neither the time nor a refusal.
+PICKY_CODEC_FAILS = {"s10.sntp_time.odd-reply", "s10.ntp_time.odd-reply"}
 
 # Every echo-server case but the backpressure one reads its echo as it sends, so no send() falls short.
 DROP_REST_FAILS = {"s11.echo_server.backpressure"}  # a client gets too few bytes, then nothing for 2 s
@@ -302,6 +304,13 @@ FAKES = {
         TOP_SHORT_FAILS,
         TOP_SHORT_NON_STRICT,
         deadline=0.0,  # no recipe it runs waits for anything
+    ),
+    "picky_codec": Fake(
+        "picky_codec.py",
+        (*_specs("s10_time_clients", "s10_sntp_server"), *_reqs("s10.*")),
+        PICKY_CODEC_FAILS,
+        set(),
+        deadline=LONGEST_CLIENT_TIMEOUT,  # its clients wait out their own --timeout for a silent server
     ),
     "drop_rest": Fake(
         "drop_rest.py",
