@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 __all__ = [
     "HEADER",
     "LEAP_UNSYNCHRONISED",
+    "MAX_U32",
+    "MAX_U64",
     "MODE_CLIENT",
     "MODE_SERVER",
     "NTP_UNIX_OFFSET",
@@ -46,8 +48,10 @@ SERVER_VERSIONS = range(1, 5)
 PRECISION = -20
 #: The reference id of a stratum-1 server whose clock is the machine's own.
 LOCAL_CLOCK = b"LOCL"
+#: The largest values of a header's 32-bit and 64-bit fields (all bits set).
+MAX_U32 = (1 << 32) - 1
+MAX_U64 = (1 << 64) - 1
 _ERA = 1 << 32
-_U64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -153,4 +157,4 @@ def ntp_to_unix(timestamp: int) -> float:
 
 def unix_to_ntp(seconds: float) -> int:
     """The 64-bit NTP timestamp of a Unix time; after 2036 the seconds field wraps into era 1."""
-    return int((seconds + NTP_UNIX_OFFSET) * _ERA) & _U64
+    return int((seconds + NTP_UNIX_OFFSET) * _ERA) & MAX_U64

@@ -9,6 +9,7 @@ on port 123 of a namespace of its own, behind the relay.
 
 from __future__ import annotations
 
+import runpy
 import signal
 import subprocess
 import sys
@@ -27,7 +28,7 @@ if sys.argv[1:2] == ["nc"]:  # busybox nc -ll -p PORT HOST -e /bin/cat: accept a
     while True:
         server.accept()[0].close()
 server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-server.bind(("127.0.0.1", 123))
+server.bind({daemon_address!r})  # the relay's fixed address, inside the namespace it made
 while True:  # answer every request with a 48-byte reply, leap indicator 0
     request, client = server.recvfrom(512)
     server.sendto(b"\\x24" + 47 * b"\\0", client)
@@ -40,13 +41,22 @@ from netns_relay import Daemon, adapter_main
 adapter_main("fake-adapter", "fake daemon", lambda workdir: Daemon("fake daemon", [sys.executable, {daemon!r}]))
 """
 
+RELAY = ROOT / "examples/netns-relay/netns_relay.py"
+
+
+def _relay_daemon_address() -> tuple[str, int]:
+    """Where the relay expects its daemon, in the namespace it makes (netns_relay.DAEMON_ADDRESS)."""
+    return runpy.run_path(str(RELAY))["DAEMON_ADDRESS"]
+
+
 #: What the fake daemon's end looks like to the kit (subprocess): exit status 3, or killed by SIGINT.
 EXPECTED = [(signal.SIGTERM, 3), (signal.SIGINT, -signal.SIGINT)]
 
 
 def _fake_daemon(tmp_path: Path) -> Path:
     daemon = tmp_path / "busybox"
-    daemon.write_text(f"#!{sys.executable}\n{FAKE_DAEMON}", encoding="utf-8")
+    script = FAKE_DAEMON.replace("{daemon_address!r}", repr(_relay_daemon_address()))
+    daemon.write_text(f"#!{sys.executable}\n{script}", encoding="utf-8")
     daemon.chmod(0o755)
     return daemon
 
@@ -69,7 +79,7 @@ def test_netns_relay_adapter_ends_as_its_daemon(tmp_path: Path, signum: int, sta
     if _namespaces_denied():
         pytest.skip("this process may not make user and network namespaces (unshare)")
     adapter = tmp_path / "fake-adapter"
-    relay = str(ROOT / "examples/netns-relay")
+    relay = str(RELAY.parent)
     adapter.write_text(FAKE_ADAPTER.format(relay=relay, daemon=str(_fake_daemon(tmp_path))), encoding="utf-8")
     with spawn([sys.executable, str(adapter), "sntp-server"], ready_timeout=10, transport="udp") as server:
         assert server.stop_with(signum, 10) == status, server.stderr_text()

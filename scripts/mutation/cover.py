@@ -14,9 +14,12 @@ makes the run fast enough to repeat.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 PACKAGE = "sockspec_reference"
+T = TypeVar("T")
 
 #: recipe module -> the spec modules that run it.
 SPECS: dict[str, tuple[str, ...]] = {
@@ -80,16 +83,21 @@ def _imports(root: Path, path: Path) -> set[Path]:
     return found
 
 
-def _closure(root: Path, start: Path) -> set[Path]:
-    """``start`` and everything it imports from the package, transitively."""
-    seen: set[Path] = set()
+def _reachable(start: T, step: Callable[[T], Iterable[T]]) -> set[T]:
+    """``start`` and everything ``step`` leads to from it, transitively."""
+    seen: set[T] = set()
     todo = [start]
     while todo:
-        path = todo.pop()
-        if path not in seen:
-            seen.add(path)
-            todo.extend(_imports(root, root / path))
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(step(current))
     return seen
+
+
+def _closure(root: Path, start: Path) -> set[Path]:
+    """``start`` and everything it imports from the package, transitively."""
+    return _reachable(start, lambda path: _imports(root, root / path))
 
 
 _EVERY = tuple(dict.fromkeys(spec for specs in SPECS.values() for spec in specs))
@@ -140,14 +148,8 @@ def name_table(root: Path) -> dict[tuple[str, str], tuple[str, ...]]:
         at_module_level = {n.id for top in module_level for n in ast.walk(top) if isinstance(n, ast.Name)}
         for name in defs:
             specs: set[str] = set(files[path]) if name in at_module_level else set()
-            seen: set[str] = set()
-            todo = [name]
-            while todo:
-                current = todo.pop()
-                if current not in seen:
-                    seen.add(current)
-                    specs |= direct.get((path, current), set())
-                    todo.extend(users[current])
+            for user in _reachable(name, users.__getitem__):
+                specs |= direct.get((path, user), set())
             cover[(path, name)] = _ordered(specs or files[path])
     return cover
 

@@ -27,6 +27,8 @@ from sockspec.errors import KitUsageError
 from sockspec.servers.relay import Relay
 from sockspec.sntp_wire import (
     LEAP_UNSYNCHRONISED,
+    MAX_U32,
+    MAX_U64,
     MODE_CLIENT,
     Header,
     client_request,
@@ -59,8 +61,6 @@ FAULTS: Mapping[str, str] = {
 #: Length of the ``short`` fault's reply: the transmit timestamp is cut off.
 SHORT_REPLY = 40
 _ONE_SECOND = 1 << 32
-_U32 = (1 << 32) - 1
-_U64 = (1 << 64) - 1
 _DATAGRAM = 2048
 
 
@@ -82,7 +82,9 @@ _WIRE: Mapping[str, Callable[[Header], bytes]] = {
     "wrong-mode": _packed(lambda valid: replace(valid, mode=MODE_CLIENT)),
     "mode-zero": _packed(lambda valid: replace(valid, mode=0)),
     "version-zero": _packed(lambda valid: replace(valid, version=0)),
-    "extreme-fields": _packed(lambda valid: replace(valid, root_delay=_U32, root_dispersion=_U32, reference=_U64)),
+    "extreme-fields": _packed(
+        lambda valid: replace(valid, root_delay=MAX_U32, root_dispersion=MAX_U32, reference=MAX_U64)
+    ),
     "unsynchronised": _packed(lambda valid: replace(valid, leap=LEAP_UNSYNCHRONISED)),
 }
 

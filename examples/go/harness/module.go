@@ -120,12 +120,18 @@ func hostArg(c *call, name string) (string, error) {
 	return text(arg, c.fn)
 }
 
-func gethostbyname(_ *Harness, c *call) (any, error) {
+// lookedUp is the hostname argument of c and its IPv4 addresses.
+func lookedUp(c *call) (string, []string, error) {
 	name, err := hostArg(c, "hostname")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	addrs, err := lookupIPv4(name)
+	return name, addrs, err
+}
+
+func gethostbyname(_ *Harness, c *call) (any, error) {
+	_, addrs, err := lookedUp(c)
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +143,7 @@ func gethostbyname(_ *Harness, c *call) (any, error) {
 // (LookupCNAME) but never the aliases; the lookup still runs, so that its
 // failure is reported as it happened.
 func gethostbynameEx(_ *Harness, c *call) (any, error) {
-	name, err := hostArg(c, "hostname")
-	if err != nil {
-		return nil, err
-	}
-	addrs, err := lookupIPv4(name)
+	name, addrs, err := lookedUp(c)
 	if err != nil {
 		return nil, err
 	}

@@ -95,6 +95,15 @@ func (s *pySocket) network() string {
 	return name + "4"
 }
 
+// addressArg is argument i of c, a Python address tuple, as Go's "host:port".
+func (s *pySocket) addressArg(c *call, i int) (string, error) {
+	arg, err := c.required(i, "address")
+	if err != nil {
+		return "", err
+	}
+	return s.hostPort(arg)
+}
+
 // hostPort is a Python address tuple as Go's "host:port".
 func (s *pySocket) hostPort(v any) (string, error) {
 	t, ok := v.(tuple)
@@ -160,11 +169,7 @@ func (s *pySocket) bind(c *call) (any, error) {
 	if err := s.live(); err != nil {
 		return nil, err
 	}
-	arg, err := c.required(0, "address")
-	if err != nil {
-		return nil, err
-	}
-	addr, err := s.hostPort(arg)
+	addr, err := s.addressArg(c, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -33,11 +33,7 @@ func (s *pySocket) connect(c *call) (any, error) {
 	if err := s.live(); err != nil {
 		return nil, err
 	}
-	arg, err := c.required(0, "address")
-	if err != nil {
-		return nil, err
-	}
-	addr, err := s.hostPort(arg)
+	addr, err := s.addressArg(c, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -39,11 +39,7 @@ func (s *pySocket) sendto(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	arg, err := c.required(1, "address")
-	if err != nil {
-		return nil, err
-	}
-	addr, err := s.hostPort(arg)
+	addr, err := s.addressArg(c, 1)
 	if err != nil {
 		return nil, err
 	}
